@@ -1,0 +1,10 @@
+export * from './common.ts';
+export * from './error.ts';
+export * from './vm.ts';
+export * from './job.ts';
+export * from './event.ts';
+export * from './host.ts';
+export * from './auth.ts';
+export * from './registration.ts';
+export { routes, type RouteDef } from './routes.ts';
+export { PRODUCT_NAME, PRODUCT_VERSION } from './version.ts';

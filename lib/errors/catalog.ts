@@ -1,0 +1,45 @@
+/**
+ * The one catalog of error codes Quantix speaks. A code never changes meaning once shipped;
+ * the message is the default sentence a person sees and may be replaced by a more specific one.
+ */
+export const errorCatalog = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid; see details for each problem.' },
+  BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  PATH_NOT_FOUND: { status: 400, message: 'A file the request names does not exist on this host.' },
+  UNAUTHENTICATED: { status: 401, message: 'Log in first: send "Authorization: Bearer <token>".' },
+  TOKEN_EXPIRED: { status: 401, message: 'Your session has expired; log in again.' },
+  LOGIN_FAILED: { status: 401, message: 'Wrong user name or password.' },
+  LOGIN_LOCKED: { status: 429, message: 'Too many failed logins; wait before trying again.' },
+  ADMIN_PASSWORD_NOT_SET: {
+    status: 503,
+    message: 'No admin password is set on this host. Run "qx-node set-password" or start it with QX_ADMIN_PASSWORD.',
+  },
+  ROUTE_NOT_FOUND: { status: 404, message: 'There is no such API route.' },
+  VM_NOT_FOUND: { status: 404, message: 'There is no VM with that id on this host.' },
+  JOB_NOT_FOUND: { status: 404, message: 'There is no job with that id on this host.' },
+  TOKEN_NOT_FOUND: { status: 404, message: 'There is no API token with that id.' },
+  VM_NAME_TAKEN: { status: 409, message: 'Another VM on this host already has that name.' },
+  VM_INVALID_POWER_TRANSITION: { status: 409, message: 'The VM cannot do that in its current power state.' },
+  VM_BUSY: { status: 409, message: 'Another operation is running on this VM; wait for its job to finish.' },
+  JOB_NOT_CANCELLABLE: { status: 409, message: 'The job has already finished and cannot be cancelled.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
+  INSUFFICIENT_STORAGE: { status: 507, message: 'The storage pool does not have enough free space.' },
+  HYPERVISOR_UNAVAILABLE: {
+    status: 503,
+    message: 'libvirtd is not reachable on this host. Restart the management services or check libvirtd.',
+  },
+  HYPERVISOR_ERROR: { status: 502, message: 'libvirt refused the operation; see details.' },
+  DISK_OPERATION_FAILED: { status: 500, message: 'A disk operation failed; see details.' },
+  SHUTDOWN_TIMEOUT: {
+    status: 504,
+    message: 'The guest did not power off in time. Check that it handles ACPI or runs the guest agent, or use stop.',
+  },
+  JOB_INTERRUPTED: { status: 500, message: 'The daemon restarted while this job was running; it was rolled back.' },
+  JOB_CANCELLED: { status: 409, message: 'The job was cancelled.' },
+  INTERNAL: { status: 500, message: 'Something went wrong inside qx-node; the log has the details.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export const errorCodes = Object.keys(errorCatalog) as [ErrorCode, ...ErrorCode[]];

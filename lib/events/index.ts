@@ -1,0 +1,1 @@
+export { EventBus, type Replay } from './event-bus.ts';

@@ -1,0 +1,1 @@
+export { JobManager, type JobContext, type JobRunner, type JobManagerOptions } from './job-manager.ts';

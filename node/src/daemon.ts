@@ -1,0 +1,126 @@
+import { chmod, mkdir, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect } from 'node:net';
+import { hostname } from 'node:os';
+import { createAdaptorServer } from '@hono/node-server';
+import { PRODUCT_VERSION } from '@quantix/lib/api';
+import { EventBus } from '@quantix/lib/events';
+import { JobManager } from '@quantix/lib/jobs';
+import { AuthService } from './auth/auth-service.ts';
+import type { NodeConfig } from './config.ts';
+import { HostInfo } from './host/host-info.ts';
+import { createApp } from './http/app.ts';
+import { attachEventStream } from './http/events-ws.ts';
+import type { Transport } from './http/types.ts';
+import { openNodeStore } from './node-store.ts';
+import { ensureTlsCertificate } from './tls.ts';
+import { LibvirtBackend } from './vms/libvirt-backend.ts';
+import { VmService } from './vms/vm-service.ts';
+
+export interface RunningNode {
+  url: string;
+  socketPath: string;
+  fingerprint256: string | null;
+  close(): Promise<void>;
+}
+
+const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+
+/** A stale socket file from a killed daemon is removed; a live one means another qx-node runs. */
+async function clearStaleSocket(path: string): Promise<void> {
+  const alive = await new Promise<boolean>((resolve) => {
+    const s = connect(path, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`another qx-node is already listening on ${path}`);
+  await rm(path, { force: true });
+}
+
+function listen(server: Server, target: { port: number; host: string } | { path: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(target, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = process.env): Promise<RunningNode> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await mkdir(config.logDir, { recursive: true, mode: 0o700 });
+  const store = await openNodeStore(`${config.dataDir}/node.json`);
+  const auth = new AuthService(store, { sessionTtlSeconds: config.sessionTtlSeconds, maxFailures: 5, lockoutSeconds: 300 });
+  if (env.QX_ADMIN_PASSWORD && !(await auth.passwordMatches(env.QX_ADMIN_PASSWORD))) {
+    await auth.setPassword(env.QX_ADMIN_PASSWORD);
+    log('admin password set from QX_ADMIN_PASSWORD');
+  }
+
+  const backend = await LibvirtBackend.open({ uri: config.libvirtUri, poolName: config.poolName, poolDir: config.poolDir, log });
+  const bus = new EventBus();
+  const jobs = new JobManager({
+    previous: store.read().jobs,
+    onChange: (job) => bus.publish('job.updated', job),
+    persist: (all) => store.update((doc) => void (doc.jobs = all.slice(0, 200))),
+  });
+  const vms = new VmService({ store, backend, jobs, bus, poolDir: config.poolDir, logDir: config.logDir, log });
+  await vms.reconcile();
+  const host = new HostInfo({
+    backend,
+    accelReason: backend.accelReason,
+    vmCounts: () => {
+      const all = vms.list();
+      return { total: all.length, running: all.filter((v) => v.state === 'running').length };
+    },
+  });
+  const app = createApp({ auth, vms, jobs, host, log });
+  const events = attachEventStream(bus, auth);
+  const fetchFor = (transport: Transport) => (req: Request, envs: Record<string, unknown>) => app.fetch(req, { ...envs, transport });
+
+  const tls = config.insecureHttp ? null : await ensureTlsCertificate(`${config.dataDir}/tls`, hostname());
+  const tcp = (
+    tls
+      ? createAdaptorServer({ fetch: fetchFor('tcp'), createServer: createHttpsServer, serverOptions: { key: tls.key, cert: tls.cert } })
+      : createAdaptorServer({ fetch: fetchFor('tcp'), createServer: createHttpServer })
+  ) as Server;
+  const local = createAdaptorServer({ fetch: fetchFor('unix'), createServer: createHttpServer }) as Server;
+  tcp.on('upgrade', events.handle('tcp'));
+  local.on('upgrade', events.handle('unix'));
+
+  await listen(tcp, { port: config.port, host: config.listen });
+  await clearStaleSocket(config.socketPath);
+  await listen(local, { path: config.socketPath });
+  await chmod(config.socketPath, 0o600);
+
+  const address = tcp.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host6 = config.listen.includes(':') ? `[${config.listen}]` : config.listen;
+  const url = `${tls ? 'https' : 'http'}://${host6}:${port}`;
+  log(`qx-node ${PRODUCT_VERSION} listening on ${url} and ${config.socketPath} (accel ${backend.accel}: ${backend.accelReason})`);
+  if (tls) log(`TLS certificate SHA-256 fingerprint ${tls.fingerprint256}${tls.generated ? ' (new)' : ''}`);
+  if (!auth.hasPassword) {
+    log('no admin password is set: run "qx-node set-password" (or start with QX_ADMIN_PASSWORD=...) before logging in');
+  }
+
+  let closed = false;
+  return {
+    url,
+    socketPath: config.socketPath,
+    fingerprint256: tls?.fingerprint256 ?? null,
+    async close() {
+      if (closed) return;
+      closed = true;
+      events.close();
+      tcp.closeAllConnections?.();
+      local.closeAllConnections?.();
+      await Promise.all([new Promise((r) => tcp.close(r)), new Promise((r) => local.close(r))]);
+      await jobs.idle();
+      backend.close();
+      await rm(config.socketPath, { force: true });
+    },
+  };
+}

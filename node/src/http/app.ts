@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { PRODUCT_VERSION, type RegistrationPing } from '@quantix/lib/api';
+import { ApiError } from '@quantix/lib/errors';
+import type { JobManager } from '@quantix/lib/jobs';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { HostInfo } from '../host/host-info.ts';
+import type { VmService } from '../vms/vm-service.ts';
+import { requireAuth } from './auth-middleware.ts';
+import { errorResponse, onError } from './error-handler.ts';
+import { authRoutes, publicAuthRoutes } from './routes/auth-routes.ts';
+import { jobRoutes } from './routes/job-routes.ts';
+import { vmRoutes } from './routes/vm-routes.ts';
+import type { AppEnv } from './types.ts';
+
+export interface AppDeps {
+  auth: AuthService;
+  vms: VmService;
+  jobs: JobManager;
+  host: HostInfo;
+  log: (line: string) => void;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', secureHeaders());
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: 1024 * 1024, onError: (c) => errorResponse(c as never, new ApiError('PAYLOAD_TOO_LARGE')) }),
+  );
+
+  app.get('/api/v1/registration/ping', (c) =>
+    c.json({ status: 'ok', product: 'Quantix', version: PRODUCT_VERSION, time: new Date().toISOString() } satisfies RegistrationPing),
+  );
+  app.route('/api/v1/auth', publicAuthRoutes(deps.auth));
+
+  app.use('/api/*', requireAuth(deps.auth));
+  app.route('/api/v1/auth', authRoutes(deps.auth));
+  app.get('/api/v1/host', async (c) => c.json(await deps.host.read()));
+  app.route('/api/v1/vms', vmRoutes(deps.vms));
+  app.route('/api/v1/jobs', jobRoutes(deps.jobs));
+
+  app.notFound((c) => errorResponse(c, new ApiError('ROUTE_NOT_FOUND', `There is no API route ${c.req.method} ${c.req.path}.`)));
+  app.onError(onError(deps.log));
+  return app;
+}
