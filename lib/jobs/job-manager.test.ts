@@ -9,7 +9,7 @@ describe('JobManager', () => {
   it('runs a job through queued, running and succeeded with progress', async () => {
     const seen: Job[] = [];
     const jobs = new JobManager({ onChange: (j) => seen.push(j) });
-    const job = jobs.submit('vm.create', vm, async (ctx) => {
+    const job = await jobs.submit('vm.create', vm, async (ctx) => {
       ctx.progress(0.5, 'Half way');
     });
     expect(job.state).toBe('queued');
@@ -21,10 +21,10 @@ describe('JobManager', () => {
 
   it('records a failure with its error code and hides unknown errors', async () => {
     const jobs = new JobManager();
-    const a = jobs.submit('a', vm, async () => {
+    const a = await jobs.submit('a', vm, async () => {
       throw new ApiError('SHUTDOWN_TIMEOUT');
     });
-    const b = jobs.submit('b', vm, async () => {
+    const b = await jobs.submit('b', vm, async () => {
       throw new Error('secret internals');
     });
     await jobs.idle();
@@ -35,7 +35,7 @@ describe('JobManager', () => {
 
   it('cancels a running job through its abort signal', async () => {
     const jobs = new JobManager();
-    const job = jobs.submit('slow', vm, (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))));
+    const job = await jobs.submit('slow', vm, (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))));
     await new Promise((r) => setTimeout(r, 5));
     jobs.cancel(job.id);
     await jobs.idle();
@@ -62,10 +62,17 @@ describe('JobManager', () => {
     expect(jobs.interrupted().map((j) => j.id)).toEqual([old.id]);
   });
 
+  it('makes a job durable before handing out its id', async () => {
+    const saved: Job[][] = [];
+    const jobs = new JobManager({ persist: async (all) => void saved.push(all) });
+    const job = await jobs.submit('d', vm, () => new Promise(() => undefined));
+    expect(saved[0]?.map((j) => [j.id, j.state])).toEqual([[job.id, 'queued']]);
+  });
+
   it('persists on state changes only, not on every progress tick', async () => {
     let writes = 0;
     const jobs = new JobManager({ persist: async () => void writes++ });
-    jobs.submit('p', vm, async (ctx) => {
+    await jobs.submit('p', vm, async (ctx) => {
       for (let i = 1; i <= 10; i++) ctx.progress(i / 10);
     });
     await jobs.idle();

@@ -18,6 +18,8 @@ export interface JobManagerOptions {
   onChange?: (job: Job) => void;
   /** Called when a job is created or changes state; the daemon makes these durable. */
   persist?: (jobs: Job[]) => Promise<void>;
+  /** Told when persist fails; the job itself goes on. */
+  onPersistError?: (err: unknown) => void;
   /** How many finished jobs to remember. */
   keep?: number;
   /** Jobs a previous run left behind; unfinished ones are marked as interrupted. */
@@ -48,7 +50,11 @@ export class JobManager {
     return (this.options.previous ?? []).filter((j) => !terminal.has(j.state)).map((j) => this.jobs.get(j.id)!);
   }
 
-  submit(kind: string, resources: ResourceRef[], run: JobRunner, message = 'Queued'): Job {
+  /**
+   * Records a job and starts it. The promise resolves once the queued job is durable, so a job id
+   * handed to a client is still known after a crash (as interrupted, if it never finished).
+   */
+  async submit(kind: string, resources: ResourceRef[], run: JobRunner, message = 'Queued'): Promise<Job> {
     const job: Job = {
       id: randomUUID(),
       kind,
@@ -65,13 +71,15 @@ export class JobManager {
     this.trim();
     const controller = new AbortController();
     this.controllers.set(job.id, controller);
-    this.changed(job, true);
+    this.options.onChange?.({ ...job });
+    const snapshot = { ...job };
+    await this.options.persist?.(this.list()).catch((err: unknown) => this.options.onPersistError?.(err));
     const done = this.execute(job.id, run, controller).finally(() => {
       this.running.delete(done);
       this.controllers.delete(job.id);
     });
     this.running.add(done);
-    return { ...job };
+    return snapshot;
   }
 
   get(id: string): Job | undefined {
@@ -139,7 +147,7 @@ export class JobManager {
   private changed(job: Job, durable: boolean): void {
     this.options.onChange?.({ ...job });
     if (durable && this.options.persist) {
-      this.options.persist(this.list()).catch(() => undefined);
+      this.options.persist(this.list()).catch((err: unknown) => this.options.onPersistError?.(err));
     }
   }
 

@@ -66,6 +66,7 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
     previous: store.read().jobs,
     onChange: (job) => bus.publish('job.updated', job),
     persist: (all) => store.update((doc) => void (doc.jobs = all.slice(0, 200))),
+    onPersistError: (err) => log(`could not save jobs: ${err instanceof Error ? err.message : String(err)}`),
   });
   const vms = new VmService({ store, backend, jobs, bus, poolDir: config.poolDir, logDir: config.logDir, log });
   await vms.reconcile();

@@ -95,6 +95,30 @@ describe('libvirt owns runtime state', () => {
     expect(await domstate(`${prefix}-junk`)).toBe('absent');
   });
 
+  it('a create interrupted by kill -9 is rolled back when qx-node starts again', async () => {
+    // Enough incompressible data that copying it takes a moment: the daemon dies mid-copy.
+    const big = join(node.dataDir, 'big.raw');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('dd', ['if=/dev/urandom', `of=${big}`, 'bs=1M', 'count=512', 'status=none']);
+    const filesBefore = poolFiles();
+    const job = await node.client.post<Job>('/api/v1/vms', { name: `${prefix}-cut`, disks: [{ sourceImage: big }], start: false });
+    await waitFor('the disk copy to begin', async () => {
+      const j = await node.client.get<Job>(`/api/v1/jobs/${job.id}`);
+      expect(j.state).not.toBe('succeeded');
+      return j.state === 'running' && j.message.startsWith('Creating disk');
+    });
+    const token = node.client.token;
+    await node.kill9();
+    await node.start();
+    node.client.token = token;
+    const after = await node.client.get<Job>(`/api/v1/jobs/${job.id}`);
+    expect(after).toMatchObject({ state: 'failed', error: { code: 'JOB_INTERRUPTED' } });
+    const list = await node.client.get<{ items: Vm[] }>('/api/v1/vms');
+    expect(list.items.some((v) => v.name === `${prefix}-cut`)).toBe(false);
+    expect(poolFiles()).toEqual(filesBefore);
+    expect(await domstate(`${prefix}-cut`)).toBe('absent');
+  });
+
   it('refuses a missing kernel, a taken name, before any work starts', async () => {
     const missing = await node.client.post('/api/v1/vms', { name: `${prefix}-nok`, boot: { ...kernelBoot, kernel: '/nonexistent/vmlinux' } }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ status: 400, code: 'PATH_NOT_FOUND' });

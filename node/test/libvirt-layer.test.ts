@@ -1,29 +1,28 @@
 /**
- * Real integration check of the libvirt layer against the host's libvirtd (not part of any vitest project).
- *
- *   npx tsx node/src/libvirt/libvirt.itest.ts
+ * The libvirt layer (node/src/libvirt) on its own against the host's libvirtd, below the API.
  *
  * Needs root, libvirtd (scripts/host-setup.sh) and the test guest (scripts/build-test-guest.sh →
  * var/cache/test-guest/{vmlinux,initramfs.gz}); waits up to 15 minutes for both. Creates only a storage pool and a
  * domain named qx-itest-*, in a temp dir, and removes them in finally blocks. Prints timings; exits 1 on failure.
  */
 import assert from 'node:assert/strict';
+import { describe, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectAccel } from './accel.ts';
-import { buildDomainXml, diskTarget, parseDomainXml } from './domain-xml.ts';
-import { DomainEventStream, type DomainEvent } from './events.ts';
-import { randomMac } from './mac.ts';
-import { ensurePool, poolInfo, supportsDirectIo } from './pool.ts';
-import { getDomainState, listDomains } from './state.ts';
-import { getVersions } from './versions.ts';
-import { Virsh, isVirshError } from './virsh.ts';
+import { detectAccel } from '../src/libvirt/accel.ts';
+import { buildDomainXml, diskTarget, parseDomainXml } from '../src/libvirt/domain-xml.ts';
+import { DomainEventStream, type DomainEvent } from '../src/libvirt/events.ts';
+import { randomMac } from '../src/libvirt/mac.ts';
+import { ensurePool, poolInfo, supportsDirectIo } from '../src/libvirt/pool.ts';
+import { getDomainState, listDomains } from '../src/libvirt/state.ts';
+import { getVersions } from '../src/libvirt/versions.ts';
+import { Virsh, isVirshError } from '../src/libvirt/virsh.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const GUEST_DIR = join(ROOT, 'var/cache/test-guest');
 const KERNEL = join(GUEST_DIR, 'vmlinux');
 const INITRD = join(GUEST_DIR, 'initramfs.gz');
@@ -254,12 +253,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => {
-    console.log(JSON.stringify(timings));
-  },
-  (e: unknown) => {
-    console.error('libvirt itest: FAIL:', e);
-    process.exitCode = 1;
-  },
-);
+describe('the libvirt layer against the real libvirtd', () => {
+  it('defines, boots, watches and shuts down a guest, then cleans up', { timeout: 300_000 }, async () => {
+    await main();
+  });
+});
