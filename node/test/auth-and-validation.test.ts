@@ -50,6 +50,7 @@ describe('qx-node auth over HTTPS', () => {
     expect(host.product).toMatchObject({ name: 'Quantix' });
     expect(host.cpu.threads).toBeGreaterThan(0);
     expect(host.memory.totalBytes).toBeGreaterThan(0);
+    expect(host.disks.length).toBeGreaterThan(0);
     expect(host.hypervisor.libvirtVersion).toMatch(/^\d+\.\d+/);
     expect(host.hypervisor.qemuVersion).toMatch(/^\d+\.\d+/);
     expect(['kvm', 'tcg']).toContain(host.hypervisor.accel);

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import si from 'systeminformation';
 import { PRODUCT_VERSION, type Host } from '@quantix/lib/api';
 import type { VmBackend } from '../vms/backend.ts';
+import { listBlockDevices } from './block-devices.ts';
 
 export interface HostInfoDeps {
   backend: VmBackend;
@@ -20,7 +21,7 @@ export class HostInfo {
 
   private readHardware(): Promise<Pick<Host, 'cpu' | 'disks'>> {
     this.hardware ??= (async () => {
-      const [cpu, flags, disks] = await Promise.all([si.cpu(), si.cpuFlags(), si.diskLayout().catch(() => [])]);
+      const [cpu, flags, disks] = await Promise.all([si.cpu(), si.cpuFlags(), listBlockDevices().catch(() => [])]);
       return {
         cpu: {
           model: `${cpu.manufacturer} ${cpu.brand}`.trim(),
@@ -31,13 +32,7 @@ export class HostInfo {
           mhz: Math.round(cpu.speed * 1000),
           virtualizationFlags: hasVirtFlags(flags),
         },
-        disks: disks.map((d) => ({
-          device: d.device,
-          model: d.name || d.vendor || 'unknown',
-          sizeBytes: d.size,
-          type: d.type || 'unknown',
-          removable: d.interfaceType === 'USB',
-        })),
+        disks,
       };
     })();
     return this.hardware;
@@ -68,7 +63,7 @@ export class HostInfo {
           ipv4: n.ip4 ? [n.ip4] : [],
           ipv6: n.ip6 ? [n.ip6] : [],
           up: n.operstate === 'up',
-          speedMbps: n.speed ?? null,
+          speedMbps: n.speed !== null && n.speed > 0 ? n.speed : null,
           virtual: n.virtual,
         })),
       uptimeSeconds,
