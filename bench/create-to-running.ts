@@ -5,6 +5,7 @@
  *   API       POST → job succeeded (job.updated on /api/v1/events); also when the vm.state 'running' event arrives
  *   raw       `virsh create` (transient, disk made beforehand) → `virsh domstate` says running
  *   raw+img   `qemu-img create` + `virsh create` → `virsh domstate` says running (what a script has to do)
+ *   raw+def   `qemu-img create` + `virsh define` + `virsh start` → running (reference: a persistent domain, as the API)
  *
  * The raw XML is the API VM's `virsh dumpxml --inactive` with a new name, no uuid, no MAC, its own disk and serial log.
  * Runs are interleaved (the order rotates each round) after one warm-up round that is not counted; every VM is deleted
@@ -133,7 +134,12 @@ function rawXml(template: string, apiVmId: string, apiDiskPath: string, name: st
   return xml;
 }
 
-async function rawCreate(dir: string, template: () => string, name: string, withQemuImg: boolean): Promise<RawRun> {
+/**
+ * One raw run. 'create': transient `virsh create`; 'define+start': persistent `virsh define` + `virsh start` (what the
+ * API has to do to keep the VM), both until `virsh domstate` says running. withQemuImg: the disk is made inside the
+ * timed span.
+ */
+async function rawCreate(dir: string, template: () => string, name: string, withQemuImg: boolean, mode: 'create' | 'define+start' = 'create'): Promise<RawRun> {
   const disk = join(dir, `${name}.qcow2`);
   const serial = join(dir, `${name}.serial.log`);
   const xmlFile = join(dir, `${name}.xml`);
@@ -142,7 +148,11 @@ async function rawCreate(dir: string, template: () => string, name: string, with
   const t0 = now();
   if (withQemuImg) await run('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '1G']);
   const t1 = now();
-  await timedVirsh('create', xmlFile);
+  if (mode === 'create') await timedVirsh('create', xmlFile);
+  else {
+    await timedVirsh('define', '--file', xmlFile);
+    await timedVirsh('start', name);
+  }
   const t2 = now();
   let polls = 0;
   for (;;) {
@@ -154,6 +164,7 @@ async function rawCreate(dir: string, template: () => string, name: string, with
   }
   const t3 = now();
   await virsh('destroy', name);
+  if (mode === 'define+start') await virsh('undefine', name, '--nvram');
   await rm(disk, { force: true });
   await rm(serial, { force: true });
   await rm(xmlFile, { force: true });
@@ -189,13 +200,16 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
   await apiDelete(node, events, warm.vmId);
   await rawCreate(rawDir, () => template, `${prefix}-raw-warmup`, false);
   await rawCreate(rawDir, () => template, `${prefix}-rawimg-warmup`, true);
+  await rawCreate(rawDir, () => template, `${prefix}-rawdef-warmup`, true, 'define+start');
 
   const api: ApiRun[] = [];
   const raw: RawRun[] = [];
   const rawImg: RawRun[] = [];
-  const variants = ['api', 'raw', 'rawimg'] as const;
+  const rawDef: RawRun[] = [];
+  const variants = ['api', 'raw', 'rawimg', 'rawdef'] as const;
   for (let i = 0; i < RUNS; i++) {
-    const order = [...variants.slice(i % 3), ...variants.slice(0, i % 3)];
+    const k = i % variants.length;
+    const order = [...variants.slice(k), ...variants.slice(0, k)];
     for (const v of order) {
       await sleep(300); // let libvirtd and virtlogd settle after the previous delete
       if (v === 'api') {
@@ -203,15 +217,19 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
         api.push(r);
         await apiDelete(node, events, r.vmId);
       } else if (v === 'raw') raw.push(await rawCreate(rawDir, () => template, `${prefix}-raw-${i}`, false));
-      else rawImg.push(await rawCreate(rawDir, () => template, `${prefix}-rawimg-${i}`, true));
+      else if (v === 'rawimg') rawImg.push(await rawCreate(rawDir, () => template, `${prefix}-rawimg-${i}`, true));
+      else rawDef.push(await rawCreate(rawDir, () => template, `${prefix}-rawdef-${i}`, true, 'define+start'));
     }
-    process.stdout.write(`  round ${i + 1}/${RUNS}: api ${fmtMs(api.at(-1)!.jobSucceeded, 0)} ms, raw ${fmtMs(raw.at(-1)!.total, 0)} ms, raw+img ${fmtMs(rawImg.at(-1)!.total, 0)} ms\n`);
+    process.stdout.write(
+      `  round ${i + 1}/${RUNS} (${order.join(',')}): api ${fmtMs(api.at(-1)!.jobSucceeded, 0)} ms, raw ${fmtMs(raw.at(-1)!.total, 0)} ms, ` +
+        `raw+img ${fmtMs(rawImg.at(-1)!.total, 0)} ms, raw img+define+start ${fmtMs(rawDef.at(-1)!.total, 0)} ms\n`,
+    );
   }
 
   console.log('\nper run (ms):');
   printTable(
-    ['run', 'API POST→202', 'API →vm.state running', 'API →job succeeded', 'raw create→running', 'raw img+create→running'],
-    api.map((a, i) => [`${i + 1}`, a.postAnswered, a.vmStateRunning ?? NaN, a.jobSucceeded, raw[i]!.total, rawImg[i]!.total]),
+    ['run', 'API POST→202', 'API →vm.state running', 'API →job succeeded', 'raw create', 'raw img+create', 'raw img+define+start'],
+    api.map((a, i) => [`${i + 1}`, a.postAnswered, a.vmStateRunning ?? NaN, a.jobSucceeded, raw[i]!.total, rawImg[i]!.total, rawDef[i]!.total]),
   );
 
   const sJob = summarize(api.map((a) => a.jobSucceeded));
@@ -221,6 +239,7 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
   const sPost = summarize(api.map((a) => a.postAnswered));
   const sRaw = summarize(raw.map((r) => r.total));
   const sImg = summarize(rawImg.map((r) => r.total));
+  const sDef = summarize(rawDef.map((r) => r.total));
   const row = (label: string, s: ReturnType<typeof summarize>, base?: number) =>
     [label, `${s.n}`, s.median, s.min, s.max, base === undefined ? '' : fmtRatio(s.median / base)];
   console.log(`\nsummary (ms; ratio = median / median of baseline "qemu-img + virsh create"):`);
@@ -233,6 +252,7 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
       row('API: POST → job succeeded (WS)', sJob, sImg.median),
       row('baseline: virsh create → domstate running', sRaw, sImg.median),
       row('baseline: qemu-img create + virsh create → running', sImg, sImg.median),
+      row('reference: qemu-img + virsh define + virsh start → running', sDef, sImg.median),
     ],
   );
   console.log(`  API job succeeded / baseline "virsh create" alone: ${fmtRatio(sJob.median / sRaw.median)}`);
@@ -268,6 +288,8 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
       [`virsh domstate (polls: ${rawImg.map((r) => r.domstatePolls).join(',')})`, dRaw.median, dRaw.min, dRaw.max],
     ],
   );
+  const dsDef = summarize(rawDef.map((r) => r.create));
+  console.log(`  reference "virsh define + virsh start" (persistent, as the API does): ${fmtMs(dsDef.median)} ms median (min ${fmtMs(dsDef.min)}, max ${fmtMs(dsDef.max)})`);
   console.log(`  vm.state events per API run: ${api.map((a) => a.stateEvents.join(' ')).join(' | ')}`);
 
   printGoal(
@@ -276,11 +298,11 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
     `median ${fmtMs(sJob.median, 0)} ms vs ${fmtMs(sImg.median, 0)} ms = ${fmtRatio(sJob.median / sImg.median)}; vs virsh create alone ${fmtRatio(sJob.median / sRaw.median)}`,
   );
 
-  if (TRACE_RUNS > 0) await traced(template);
+  if (TRACE_RUNS > 0) await traced();
 });
 
 /** A second daemon whose virsh/qemu-img calls are logged with wall-clock start/end: where the API's time goes. */
-async function traced(_template: string): Promise<void> {
+async function traced(): Promise<void> {
   console.log(`\n--- exec trace: ${TRACE_RUNS} API runs on a second qx-node whose virsh/qemu-img go through logging shims ---`);
   console.log('  (the shims add a bash process per call, ~2–4 ms each; offsets are from the POST, durations are the calls themselves)');
   const dir = await mkdtemp(join(tmpdir(), `${prefix}-trace-`));

@@ -431,7 +431,7 @@ export function fmtRatio(r: number): string {
 export function printTable(headers: string[], rows: (string | number)[][], indent = '  '): void {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? fmtMs(c) : c)));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[-\d.,×%—+ ]+[a-zA-Z×%]*$/.test(String(r[i] ?? ''))));
+  const numeric = headers.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[-\d.,×%—+ ]*[a-zA-Z×%]*$/.test(String(r[i] ?? ''))));
   const line = (r: string[]) =>
     indent + r.map((c, i) => (numeric[i] && i > 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   console.log(line(headers));
@@ -477,6 +477,8 @@ export interface ProcStat {
   ppid: number;
   /** utime + stime, in clock ticks. */
   cpuTicks: number;
+  /** cutime + cstime: CPU of children that exited and were waited for, in clock ticks. */
+  childTicks: number;
 }
 
 export function readStat(pid: number): ProcStat | null {
@@ -486,7 +488,8 @@ export function readStat(pid: number): ProcStat | null {
     const comm = text.slice(text.indexOf('(') + 1, close);
     const f = text.slice(close + 2).split(' ');
     // f[0] = state (field 3); utime = field 14, stime = field 15 → f[11], f[12]; ppid = field 4 → f[1]
-    return { pid, comm, ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) };
+    // cutime = field 16, cstime = field 17 → f[13], f[14]
+    return { pid, comm, ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]) };
   } catch {
     return null;
   }
@@ -523,6 +526,17 @@ export function childrenOf(pid: number): ProcStat[] {
     if (!/^\d+$/.test(entry)) continue;
     const st = readStat(Number(entry));
     if (st && st.ppid === pid) out.push(st);
+  }
+  return out;
+}
+
+/** Processes whose comm is exactly this name (read-only look-up, e.g. libvirtd for reference numbers). */
+export function processesNamed(comm: string): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const st = readStat(Number(entry));
+    if (st && st.comm === comm) out.push(st);
   }
   return out;
 }

@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/host-setup.sh
 bash scripts/build-test-guest.sh >/dev/null
 node scripts/build.mjs
+npx tsc -p tsconfig.json --noEmit

@@ -11,8 +11,8 @@ export function readSecret(prompt: string): Promise<string> {
     }
     rl.once('line', (line) => {
       if (tty) process.stdout.write('\n');
+      resolve(line); // before close(), whose handler would otherwise settle the promise with ''
       rl.close();
-      resolve(line);
     });
     rl.once('close', () => resolve(''));
   });

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Job, QxEvent, Vm } from '@quantix/lib/api';
-import { NodeProcess, domstate, guest, waitFor } from './harness.ts';
+import { NodeProcess, domstate, guest, virsh, waitFor } from './harness.ts';
 
 let node: NodeProcess;
 const prefix = `qx-itest-rr-${process.pid}`;
@@ -59,8 +60,7 @@ describe('libvirt owns runtime state', () => {
     again.close();
 
     // A state change made behind qx-node's back (straight through libvirt) is seen.
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('virsh', ['-c', 'qemu:///system', 'destroy', `${prefix}-a`]);
+    await virsh('destroy', `${prefix}-a`);
     await waitFor('the external destroy to show', async () => (await node.client.get<Vm>(`/api/v1/vms/${running}`)).state === 'stopped', 20_000);
   });
 
@@ -98,8 +98,9 @@ describe('libvirt owns runtime state', () => {
   it('a create interrupted by kill -9 is rolled back when qx-node starts again', async () => {
     // Enough incompressible data that copying it takes a moment: the daemon dies mid-copy.
     const big = join(node.dataDir, 'big.raw');
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('dd', ['if=/dev/urandom', `of=${big}`, 'bs=1M', 'count=512', 'status=none']);
+    // Asynchronously: a blocked event loop would keep the client from retiring idle keep-alive sockets.
+    const { execFile } = await import('node:child_process');
+    await promisify(execFile)('dd', ['if=/dev/urandom', `of=${big}`, 'bs=1M', 'count=512', 'status=none']);
     const filesBefore = poolFiles();
     const job = await node.client.post<Job>('/api/v1/vms', { name: `${prefix}-cut`, disks: [{ sourceImage: big }], start: false });
     await waitFor('the disk copy to begin', async () => {
