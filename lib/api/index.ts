@@ -6,5 +6,7 @@ export * from './event.ts';
 export * from './host.ts';
 export * from './auth.ts';
 export * from './registration.ts';
+export * from './ssh.ts';
+export * from './network.ts';
 export { routes, type RouteDef } from './routes.ts';
 export { PRODUCT_NAME, PRODUCT_VERSION } from './version.ts';

@@ -4,12 +4,14 @@ import { errorEnvelope } from './error.ts';
 import { event } from './event.ts';
 import { host } from './host.ts';
 import { job, jobList } from './job.ts';
-import { registrationPing } from './registration.ts';
+import { registrationDiscovery, registrationPing, registrationToken } from './registration.ts';
+import { managementNetwork, networkApply, networkState, networkTestResult } from './network.ts';
+import { sshState, sshUpdate } from './ssh.ts';
 import { routes } from './routes.ts';
 import { shutdownOptions, vm, vmCreate, vmList, vmPatch, vmReplace } from './vm.ts';
 
 /** Schemas that get a name in components/schemas; requests are described as clients send them. */
-const requestComponents = { VmCreate: vmCreate, VmReplace: vmReplace, VmPatch: vmPatch, ShutdownOptions: shutdownOptions, LoginRequest: loginRequest, ApiTokenCreate: apiTokenCreate, PasswordChange: passwordChange };
+const requestComponents = { VmCreate: vmCreate, VmReplace: vmReplace, VmPatch: vmPatch, ShutdownOptions: shutdownOptions, LoginRequest: loginRequest, ApiTokenCreate: apiTokenCreate, PasswordChange: passwordChange, SshUpdate: sshUpdate, NetworkApply: networkApply };
 const responseComponents = {
   Vm: vm,
   VmList: vmList,
@@ -23,6 +25,12 @@ const responseComponents = {
   ApiToken: apiToken,
   ApiTokenCreated: apiTokenCreated,
   ApiTokenList: apiTokenList,
+  RegistrationToken: registrationToken,
+  RegistrationDiscovery: registrationDiscovery,
+  SshState: sshState,
+  NetworkState: networkState,
+  NetworkTestResult: networkTestResult,
+  ManagementNetwork: managementNetwork,
 };
 
 type JsonSchema = Record<string, unknown>;

@@ -4,7 +4,9 @@ import { errorEnvelope } from './error.ts';
 import { eventsQuery } from './event.ts';
 import { host } from './host.ts';
 import { job, jobIdParam, jobList } from './job.ts';
-import { registrationPing } from './registration.ts';
+import { registrationDiscovery, registrationPing, registrationToken } from './registration.ts';
+import { networkApply, networkState, networkTestResult } from './network.ts';
+import { sshState, sshUpdate } from './ssh.ts';
 import { shutdownOptions, vm, vmCreate, vmDeleteQuery, vmIdParam, vmList, vmPatch, vmPowerAction, vmReplace } from './vm.ts';
 
 export interface RouteDef {
@@ -52,6 +54,92 @@ export const routes: RouteDef[] = [
     tag: 'registration',
     auth: false,
     responses: { 200: { description: 'The node answers', schema: registrationPing } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/registration/discovery',
+    operationId: 'registrationDiscovery',
+    summary: 'Who this host is, for a vDC holding its registration token ("Authorization: Registration <token>")',
+    tag: 'registration',
+    auth: false,
+    responses: {
+      200: { description: 'This host', schema: registrationDiscovery },
+      401: { description: 'Token wrong or expired', schema: errorEnvelope },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/registration/token',
+    operationId: 'getRegistrationToken',
+    summary: 'The registration token (valid one hour; a new one is made when none is valid)',
+    tag: 'registration',
+    auth: true,
+    responses: { 200: { description: 'The token', schema: registrationToken } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/registration/token',
+    operationId: 'regenerateRegistrationToken',
+    summary: 'Make a new registration token; the old one stops working',
+    tag: 'registration',
+    auth: true,
+    responses: { 201: { description: 'The new token', schema: registrationToken } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/ssh',
+    operationId: 'getSsh',
+    summary: 'The SSH service: mode, availability window, idle timeout',
+    tag: 'ssh',
+    auth: true,
+    responses: { 200: { description: 'SSH state', schema: sshState } },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/ssh',
+    operationId: 'setSsh',
+    summary: 'Enable SSH for 5–120 minutes or permanently, set the idle timeout, or disable it now',
+    tag: 'ssh',
+    auth: true,
+    body: sshUpdate,
+    responses: { 200: { description: 'SSH state', schema: sshState } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/host/network',
+    operationId: 'getManagementNetwork',
+    summary: 'Management network configuration, NICs, and a change waiting for confirmation',
+    tag: 'network',
+    auth: true,
+    responses: { 200: { description: 'Network state', schema: networkState } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/host/network/apply',
+    operationId: 'applyManagementNetwork',
+    summary: 'Apply a management network change, test it, and roll it back unless confirmed in time',
+    tag: 'network',
+    auth: true,
+    body: networkApply,
+    responses: { ...accepted, 409: { description: 'Another change is pending', schema: errorEnvelope } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/host/network/confirm',
+    operationId: 'confirmManagementNetwork',
+    summary: 'Keep the pending network change',
+    tag: 'network',
+    auth: true,
+    responses: { 200: { description: 'Network state', schema: networkState }, 409: { description: 'Nothing pending', schema: errorEnvelope } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/host/network/test',
+    operationId: 'testManagementNetwork',
+    summary: 'Test the management network: gateway ping, DNS lookup, vDC reachable when joined',
+    tag: 'network',
+    auth: true,
+    responses: { 200: { description: 'Test result', schema: networkTestResult } },
   },
   {
     method: 'post',

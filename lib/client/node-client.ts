@@ -37,9 +37,9 @@ export class NodeClient {
     }
   }
 
-  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+  async call<T = unknown>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { ...extraHeaders };
+    if (this.token && !headers.authorization) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await request(`${this.origin}${path}`, {
       method: method as Dispatcher.HttpMethod,

@@ -37,6 +37,18 @@ export const errorCatalog = {
   },
   JOB_INTERRUPTED: { status: 500, message: 'The daemon restarted while this job was running; it was rolled back.' },
   JOB_CANCELLED: { status: 409, message: 'The job was cancelled.' },
+  SSHD_FAILED: { status: 500, message: 'sshd could not be started or stopped; the log has the details.' },
+  NETWORK_CHANGE_PENDING: {
+    status: 409,
+    message: 'A network change is waiting for confirmation; confirm it or let it roll back first.',
+  },
+  NO_PENDING_NETWORK_CHANGE: { status: 409, message: 'There is no network change waiting for confirmation.' },
+  NETWORK_ROLLED_BACK: {
+    status: 409,
+    message: 'The network change was not confirmed in time; the previous configuration is back.',
+  },
+  NIC_NOT_FOUND: { status: 400, message: 'This host has no network interface with that name.' },
+  REGISTRATION_TOKEN_INVALID: { status: 401, message: 'The registration token is wrong or has expired; get a new one from the host console.' },
   INTERNAL: { status: 500, message: 'Something went wrong inside qx-node; the log has the details.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

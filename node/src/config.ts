@@ -14,6 +14,14 @@ export const nodeConfig = z.strictObject({
   poolName: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('qx-local'),
   poolDir: z.string().min(1).optional(),
   sessionTtlSeconds: z.coerce.number().int().min(60).max(30 * 86400).default(8 * 3600),
+  auditLog: z.string().min(1).optional(),
+  logFile: z.string().min(1).optional(),
+  sshPort: port.default(22),
+  sshListen: z.string().min(1).default('0.0.0.0'),
+  sshdPath: z.string().min(1).default('/usr/sbin/sshd'),
+  mgmtNetns: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  netRoot: z.string().min(1).default('/'),
+  networkConfig: z.string().min(1).optional(),
 });
 export type NodeConfigInput = z.input<typeof nodeConfig>;
 
@@ -28,6 +36,18 @@ export interface NodeConfig {
   poolDir: string;
   logDir: string;
   sessionTtlSeconds: number;
+  /** JSON-lines audit log shared with the console. */
+  auditLog: string;
+  /** qx-node's own log (also on stdout); the console shows its tail. */
+  logFile: string;
+  sshPort: number;
+  sshListen: string;
+  sshdPath: string;
+  /** Network namespace holding the management NIC (tests); null: the host's own. */
+  mgmtNetns: string | null;
+  /** Where /etc/hostname and /etc/resolv.conf are written ("/" on a host; a directory in tests). */
+  netRoot: string;
+  networkConfig: string;
 }
 
 /** Environment variables that configure qx-node; command-line options win over them. */
@@ -40,6 +60,14 @@ export const envNames = {
   poolName: 'QX_POOL_NAME',
   poolDir: 'QX_POOL_DIR',
   sessionTtlSeconds: 'QX_SESSION_TTL_SECONDS',
+  auditLog: 'QX_AUDIT_LOG',
+  logFile: 'QX_LOG_FILE',
+  sshPort: 'QX_SSH_PORT',
+  sshListen: 'QX_SSH_LISTEN',
+  sshdPath: 'QX_SSHD',
+  mgmtNetns: 'QX_MGMT_NETNS',
+  netRoot: 'QX_NET_ROOT',
+  networkConfig: 'QX_NETWORK_CONFIG',
 } as const;
 
 export function configFromEnv(env: NodeJS.ProcessEnv): NodeConfigInput {
@@ -58,5 +86,10 @@ export function resolveConfig(input: NodeConfigInput): NodeConfig {
     socketPath: resolve(c.socketPath ?? `${dataDir}/qx-node.sock`),
     poolDir: resolve(c.poolDir ?? `${dataDir}/pool`),
     logDir: `${dataDir}/logs`,
+    auditLog: resolve(c.auditLog ?? `${dataDir}/audit.log`),
+    logFile: resolve(c.logFile ?? `${dataDir}/logs/qx-node.log`),
+    mgmtNetns: c.mgmtNetns ?? null,
+    netRoot: resolve(c.netRoot),
+    networkConfig: resolve(c.networkConfig ?? `${dataDir}/network.json`),
   };
 }

@@ -7,7 +7,10 @@ import { createAdaptorServer } from '@hono/node-server';
 import { PRODUCT_VERSION } from '@quantix/lib/api';
 import { EventBus } from '@quantix/lib/events';
 import { JobManager } from '@quantix/lib/jobs';
+import { AuditLog } from '@quantix/lib/audit';
 import { AuthService } from './auth/auth-service.ts';
+import { createLog } from './log.ts';
+import { RegistrationService } from './registration/registration-service.ts';
 import type { NodeConfig } from './config.ts';
 import { HostInfo } from './host/host-info.ts';
 import { createApp } from './http/app.ts';
@@ -25,7 +28,6 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 /** A stale socket file from a killed daemon is removed; a live one means another qx-node runs. */
 async function clearStaleSocket(path: string): Promise<void> {
@@ -53,6 +55,8 @@ function listen(server: Server, target: { port: number; host: string } | { path:
 export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = process.env): Promise<RunningNode> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await mkdir(config.logDir, { recursive: true, mode: 0o700 });
+  const log = createLog(config.logFile);
+  const audit = new AuditLog(config.auditLog);
   const store = await openNodeStore(`${config.dataDir}/node.json`);
   const auth = new AuthService(store, { sessionTtlSeconds: config.sessionTtlSeconds, maxFailures: 5, lockoutSeconds: 300 });
   if (env.QX_ADMIN_PASSWORD && !(await auth.passwordMatches(env.QX_ADMIN_PASSWORD))) {
@@ -78,11 +82,21 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
       return { total: all.length, running: all.filter((v) => v.state === 'running').length };
     },
   });
-  const app = createApp({ auth, vms, jobs, host, log });
+  const tls = config.insecureHttp ? null : await ensureTlsCertificate(`${config.dataDir}/tls`, hostname());
+  const registration = new RegistrationService({
+    store,
+    audit,
+    fingerprint256: tls?.fingerprint256 ?? null,
+    accel: backend.accel,
+    hardware: async () => {
+      const h = await host.read();
+      return { cpuThreads: h.cpu.threads, memoryBytes: h.memory.totalBytes };
+    },
+  });
+  const app = createApp({ auth, vms, jobs, host, registration, log });
   const events = attachEventStream(bus, auth);
   const fetchFor = (transport: Transport) => (req: Request, envs: Record<string, unknown>) => app.fetch(req, { ...envs, transport });
 
-  const tls = config.insecureHttp ? null : await ensureTlsCertificate(`${config.dataDir}/tls`, hostname());
   const tcp = (
     tls
       ? createAdaptorServer({ fetch: fetchFor('tcp'), createServer: createHttpsServer, serverOptions: { key: tls.key, cert: tls.cert } })

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ApiCallError, NodeClient } from '@quantix/lib/client';
 import { PRODUCT_VERSION } from '@quantix/lib/api';
 import { AuthService } from './auth/auth-service.ts';
-import { passwordProblems } from './auth/password.ts';
+import { passwordProblems } from '@quantix/lib/auth';
 import { configFromEnv, resolveConfig, type NodeConfigInput } from './config.ts';
 import { startNode } from './daemon.ts';
 import { openNodeStore } from './node-store.ts';

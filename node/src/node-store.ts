@@ -38,12 +38,16 @@ export interface NodeDoc {
   apiTokens: ApiTokenRecord[];
   vms: VmRecord[];
   jobs: Job[];
+  /** The host's registration token, shown on the console for a vDC admin; short-lived. */
+  registration: { token: string | null; expiresAt: string | null };
+  /** A stable id for this host, made on first start. */
+  hostId: string | null;
 }
 
 export type NodeStore = Store<NodeDoc>;
 
 export function emptyNodeDoc(): NodeDoc {
-  return { admin: { passwordHash: null }, sessions: [], apiTokens: [], vms: [], jobs: [] };
+  return { admin: { passwordHash: null }, sessions: [], apiTokens: [], vms: [], jobs: [], registration: { token: null, expiresAt: null }, hostId: null };
 }
 
 export function openNodeStore(path: string): Promise<NodeStore> {

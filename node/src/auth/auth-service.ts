@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ApiToken, ApiTokenCreate } from '@quantix/lib/api';
 import { ApiError } from '@quantix/lib/errors';
 import type { NodeStore, SessionRecord } from '../node-store.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { hashPassword, verifyPassword } from '@quantix/lib/auth';
 
 export interface AuthOptions {
   sessionTtlSeconds: number;

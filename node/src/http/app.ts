@@ -1,16 +1,17 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { PRODUCT_VERSION, type RegistrationPing } from '@quantix/lib/api';
 import { ApiError } from '@quantix/lib/errors';
 import type { JobManager } from '@quantix/lib/jobs';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { HostInfo } from '../host/host-info.ts';
+import type { RegistrationService } from '../registration/registration-service.ts';
 import type { VmService } from '../vms/vm-service.ts';
 import { requireAuth } from './auth-middleware.ts';
 import { errorResponse, onError } from './error-handler.ts';
 import { authRoutes, publicAuthRoutes } from './routes/auth-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
+import { publicRegistrationRoutes, registrationRoutes } from './routes/registration-routes.ts';
 import { vmRoutes } from './routes/vm-routes.ts';
 import type { AppEnv } from './types.ts';
 
@@ -19,6 +20,7 @@ export interface AppDeps {
   vms: VmService;
   jobs: JobManager;
   host: HostInfo;
+  registration: RegistrationService;
   log: (line: string) => void;
 }
 
@@ -34,9 +36,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({ maxSize: 1024 * 1024, onError: (c) => errorResponse(c as never, new ApiError('PAYLOAD_TOO_LARGE')) }),
   );
 
-  app.get('/api/v1/registration/ping', (c) =>
-    c.json({ status: 'ok', product: 'Quantix', version: PRODUCT_VERSION, time: new Date().toISOString() } satisfies RegistrationPing),
-  );
+  app.route('/api/v1/registration', publicRegistrationRoutes(deps.registration));
   app.route('/api/v1/auth', publicAuthRoutes(deps.auth));
 
   app.use('/api/*', requireAuth(deps.auth));
@@ -44,6 +44,7 @@ export function createApp(deps: AppDeps) {
   app.get('/api/v1/host', async (c) => c.json(await deps.host.read()));
   app.route('/api/v1/vms', vmRoutes(deps.vms));
   app.route('/api/v1/jobs', jobRoutes(deps.jobs));
+  app.route('/api/v1/registration', registrationRoutes(deps.registration));
 
   app.notFound((c) => errorResponse(c, new ApiError('ROUTE_NOT_FOUND', `There is no API route ${c.req.method} ${c.req.path}.`)));
   app.onError(onError(deps.log));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { apiTokenCreate, loginRequest, passwordChange, tokenIdParam } from '@quantix/lib/api';
 import { ApiError } from '@quantix/lib/errors';
-import { passwordProblems } from '../../auth/password.ts';
+import { passwordProblems } from '@quantix/lib/auth';
 import type { AuthService } from '../../auth/auth-service.ts';
 import type { AppEnv } from '../types.ts';
 import { jsonBody, pathParams } from '../validate.ts';

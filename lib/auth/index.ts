@@ -1,0 +1,1 @@
+export { hashPassword, passwordProblems, verifyPassword } from './password.ts';
