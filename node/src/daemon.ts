@@ -1,4 +1,4 @@
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
@@ -110,6 +110,8 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
   await clearStaleSocket(config.socketPath);
   await listen(local, { path: config.socketPath });
   await chmod(config.socketPath, 0o600);
+  // For the console's "restart management services" and for supervisors.
+  await writeFile(`${config.dataDir}/qx-node.pid`, `${process.pid}\n`, { mode: 0o644 });
 
   const address = tcp.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -136,6 +138,7 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
       await jobs.idle();
       backend.close();
       await rm(config.socketPath, { force: true });
+      await rm(`${config.dataDir}/qx-node.pid`, { force: true });
     },
   };
 }
