@@ -10,7 +10,9 @@ import { JobManager } from '@quantix/lib/jobs';
 import { AuditLog } from '@quantix/lib/audit';
 import { AuthService } from './auth/auth-service.ts';
 import { createLog } from './log.ts';
+import { NetworkService } from './network/network-service.ts';
 import { RegistrationService } from './registration/registration-service.ts';
+import { SshService } from './ssh/ssh-service.ts';
 import type { NodeConfig } from './config.ts';
 import { HostInfo } from './host/host-info.ts';
 import { createApp } from './http/app.ts';
@@ -93,7 +95,24 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
       return { cpuThreads: h.cpu.threads, memoryBytes: h.memory.totalBytes };
     },
   });
-  const app = createApp({ auth, vms, jobs, host, registration, log });
+  const network = await NetworkService.open({
+    configPath: config.networkConfig,
+    netns: config.mgmtNetns,
+    root: config.netRoot,
+    jobs,
+    audit,
+    log,
+    vdcUrl: () => null,
+  });
+  const ssh = await SshService.open({
+    dir: `${config.dataDir}/ssh`,
+    port: config.sshPort,
+    listen: config.sshListen,
+    sshdPath: config.sshdPath,
+    audit,
+    log,
+  });
+  const app = createApp({ auth, vms, jobs, host, registration, network, ssh, log });
   const events = attachEventStream(bus, auth);
   const fetchFor = (transport: Transport) => (req: Request, envs: Record<string, unknown>) => app.fetch(req, { ...envs, transport });
 
@@ -135,6 +154,8 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
       tcp.closeAllConnections?.();
       local.closeAllConnections?.();
       await Promise.all([new Promise((r) => tcp.close(r)), new Promise((r) => local.close(r))]);
+      await network.close();
+      await ssh.close();
       await jobs.idle();
       backend.close();
       await rm(config.socketPath, { force: true });

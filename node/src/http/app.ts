@@ -5,12 +5,16 @@ import { ApiError } from '@quantix/lib/errors';
 import type { JobManager } from '@quantix/lib/jobs';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { HostInfo } from '../host/host-info.ts';
+import type { NetworkService } from '../network/network-service.ts';
+import type { SshService } from '../ssh/ssh-service.ts';
 import type { RegistrationService } from '../registration/registration-service.ts';
 import type { VmService } from '../vms/vm-service.ts';
 import { requireAuth } from './auth-middleware.ts';
 import { errorResponse, onError } from './error-handler.ts';
 import { authRoutes, publicAuthRoutes } from './routes/auth-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
+import { networkRoutes } from './routes/network-routes.ts';
+import { sshRoutes } from './routes/ssh-routes.ts';
 import { publicRegistrationRoutes, registrationRoutes } from './routes/registration-routes.ts';
 import { vmRoutes } from './routes/vm-routes.ts';
 import type { AppEnv } from './types.ts';
@@ -21,6 +25,8 @@ export interface AppDeps {
   jobs: JobManager;
   host: HostInfo;
   registration: RegistrationService;
+  network: NetworkService;
+  ssh: SshService;
   log: (line: string) => void;
 }
 
@@ -45,6 +51,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/vms', vmRoutes(deps.vms));
   app.route('/api/v1/jobs', jobRoutes(deps.jobs));
   app.route('/api/v1/registration', registrationRoutes(deps.registration));
+  app.route('/api/v1/host/network', networkRoutes(deps.network));
+  app.route('/api/v1/ssh', sshRoutes(deps.ssh));
 
   app.notFound((c) => errorResponse(c, new ApiError('ROUTE_NOT_FOUND', `There is no API route ${c.req.method} ${c.req.path}.`)));
   app.onError(onError(deps.log));
