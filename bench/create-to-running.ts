@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Job, QxEvent } from '@quantix/lib/api';
 import {
   BenchNode,
+  CLK_TCK,
   type EventLog,
   execLabel,
   fmtMs,
@@ -31,6 +32,7 @@ import {
   printConditions,
   printGoal,
   printTable,
+  readStat,
   run,
   sleep,
   summarize,
@@ -51,9 +53,12 @@ interface ApiRun {
   vmStateRunning: number | null;
   vmUpdatedRunning: number | null;
   /** job.updated messages (progress steps) with their arrival offsets. */
-  steps: { message: string; state: string; at: number; daemonAt: number }[];
+  steps: { message: string; state: string; at: number }[];
   /** vm.state events for this VM (state, offset), in order. */
   stateEvents: string[];
+  /** CPU ms of the qx-node process itself, and of its children that exited (virsh, qemu-img), POST → job succeeded. */
+  cpuDaemon: number;
+  cpuChildren: number;
 }
 
 interface RawRun {
@@ -62,6 +67,8 @@ interface RawRun {
   domstate: number;
   domstatePolls: number;
   total: number;
+  /** CPU ms of the processes this run spawned (virsh, qemu-img). */
+  cpuChildren: number;
 }
 
 function createBody(name: string) {
@@ -76,10 +83,12 @@ function createBody(name: string) {
 
 async function apiCreate(node: BenchNode, events: EventLog, name: string): Promise<ApiRun> {
   const from = events.mark();
+  const cpu0 = readStat(node.pid)!;
   const t0 = now();
   const job = await node.client.post<Job>('/api/v1/vms', createBody(name));
   const postAnswered = now() - t0;
   const done = await events.waitJob(from, job.id, 180_000);
+  const cpu1 = readStat(node.pid)!;
   const jobEvent = done.event as Extract<QxEvent, { type: 'job.updated' }>;
   if (jobEvent.data.state !== 'succeeded') throw new Error(`vm.create failed: ${JSON.stringify(jobEvent.data.error)}`);
   const vmId = jobEvent.data.resources[0]!.id;
@@ -92,7 +101,7 @@ async function apiCreate(node: BenchNode, events: EventLog, name: string): Promi
     .filter(from, (e) => e.type === 'job.updated' && e.data.id === job.id)
     .map((r) => {
       const e = r.event as Extract<QxEvent, { type: 'job.updated' }>;
-      return { message: e.data.message, state: e.data.state, at: r.at - t0, daemonAt: Date.parse(e.time) - toEpochMs(t0) };
+      return { message: e.data.message, state: e.data.state, at: r.at - t0 };
     });
   const stateEvents = events
     .filter(from, (e) => e.type === 'vm.state' && e.data.id === vmId)
@@ -108,6 +117,8 @@ async function apiCreate(node: BenchNode, events: EventLog, name: string): Promi
     vmUpdatedRunning: updated ? updated.at - t0 : null,
     steps,
     stateEvents,
+    cpuDaemon: ((cpu1.cpuTicks - cpu0.cpuTicks) * 1000) / CLK_TCK,
+    cpuChildren: ((cpu1.childTicks - cpu0.childTicks) * 1000) / CLK_TCK,
   };
 }
 
@@ -139,12 +150,13 @@ function rawXml(template: string, apiVmId: string, apiDiskPath: string, name: st
  * API has to do to keep the VM), both until `virsh domstate` says running. withQemuImg: the disk is made inside the
  * timed span.
  */
-async function rawCreate(dir: string, template: () => string, name: string, withQemuImg: boolean, mode: 'create' | 'define+start' = 'create'): Promise<RawRun> {
+async function rawCreate(dir: string, template: string, name: string, withQemuImg: boolean, mode: 'create' | 'define+start' = 'create'): Promise<RawRun> {
   const disk = join(dir, `${name}.qcow2`);
   const serial = join(dir, `${name}.serial.log`);
   const xmlFile = join(dir, `${name}.xml`);
-  await writeFile(xmlFile, template().replace('@@NAME@@', name).replace('@@DISK@@', disk).replace('@@SERIAL@@', serial));
+  await writeFile(xmlFile, template.replace('@@NAME@@', name).replace('@@DISK@@', disk).replace('@@SERIAL@@', serial));
   if (!withQemuImg) await run('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '1G']);
+  const cpu0 = readStat(process.pid)!.childTicks;
   const t0 = now();
   if (withQemuImg) await run('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '1G']);
   const t1 = now();
@@ -163,12 +175,13 @@ async function rawCreate(dir: string, template: () => string, name: string, with
     await sleep(5);
   }
   const t3 = now();
+  const cpuChildren = ((readStat(process.pid)!.childTicks - cpu0) * 1000) / CLK_TCK;
   await virsh('destroy', name);
   if (mode === 'define+start') await virsh('undefine', name, '--nvram');
   await rm(disk, { force: true });
   await rm(serial, { force: true });
   await rm(xmlFile, { force: true });
-  return { qemuImg: withQemuImg ? t1 - t0 : null, create: t2 - t1, domstate: t3 - t2, domstatePolls: polls, total: t3 - t0 };
+  return { qemuImg: withQemuImg ? t1 - t0 : null, create: t2 - t1, domstate: t3 - t2, domstatePolls: polls, total: t3 - t0, cpuChildren };
 }
 
 /** Offsets of the API's milestones, from the job.updated messages the create job publishes. */
@@ -198,9 +211,9 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
   const inactive = await virsh('dumpxml', '--inactive', warmName);
   const template = rawXml(inactive, warm.vmId, vm.disks[0]!.path, '@@NAME@@', '@@DISK@@', '@@SERIAL@@');
   await apiDelete(node, events, warm.vmId);
-  await rawCreate(rawDir, () => template, `${prefix}-raw-warmup`, false);
-  await rawCreate(rawDir, () => template, `${prefix}-rawimg-warmup`, true);
-  await rawCreate(rawDir, () => template, `${prefix}-rawdef-warmup`, true, 'define+start');
+  await rawCreate(rawDir, template, `${prefix}-raw-warmup`, false);
+  await rawCreate(rawDir, template, `${prefix}-rawimg-warmup`, true);
+  await rawCreate(rawDir, template, `${prefix}-rawdef-warmup`, true, 'define+start');
 
   const api: ApiRun[] = [];
   const raw: RawRun[] = [];
@@ -216,9 +229,9 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
         const r = await apiCreate(node, events, `${prefix}-api-${i}`);
         api.push(r);
         await apiDelete(node, events, r.vmId);
-      } else if (v === 'raw') raw.push(await rawCreate(rawDir, () => template, `${prefix}-raw-${i}`, false));
-      else if (v === 'rawimg') rawImg.push(await rawCreate(rawDir, () => template, `${prefix}-rawimg-${i}`, true));
-      else rawDef.push(await rawCreate(rawDir, () => template, `${prefix}-rawdef-${i}`, true, 'define+start'));
+      } else if (v === 'raw') raw.push(await rawCreate(rawDir, template, `${prefix}-raw-${i}`, false));
+      else if (v === 'rawimg') rawImg.push(await rawCreate(rawDir, template, `${prefix}-rawimg-${i}`, true));
+      else rawDef.push(await rawCreate(rawDir, template, `${prefix}-rawdef-${i}`, true, 'define+start'));
     }
     process.stdout.write(
       `  round ${i + 1}/${RUNS} (${order.join(',')}): api ${fmtMs(api.at(-1)!.jobSucceeded, 0)} ms, raw ${fmtMs(raw.at(-1)!.total, 0)} ms, ` +
@@ -256,6 +269,13 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
     ],
   );
   console.log(`  API job succeeded / baseline "virsh create" alone: ${fmtRatio(sJob.median / sRaw.median)}`);
+  // Each round's API run against the same round's baseline runs: less sensitive to load drifting over the run.
+  const paired = summarize(api.map((a, i) => a.jobSucceeded / rawImg[i]!.total));
+  const pairedRaw = summarize(api.map((a, i) => a.jobSucceeded / raw[i]!.total));
+  console.log(
+    `  per-round paired ratio, API job succeeded / same round's baseline: vs qemu-img + virsh create median ${fmtRatio(paired.median)} ` +
+      `(min ${fmtRatio(paired.min)}, max ${fmtRatio(paired.max)}); vs virsh create alone median ${fmtRatio(pairedRaw.median)}`,
+  );
   console.log(`  vm.state 'running' event arrived in ${stateTimes.length} of ${api.length} API runs`);
 
   // Where the API time goes, from the job's progress messages (arrival offsets on the WebSocket).
@@ -290,12 +310,27 @@ await main('create-to-running: POST /api/v1/vms until running vs virsh create', 
   );
   const dsDef = summarize(rawDef.map((r) => r.create));
   console.log(`  reference "virsh define + virsh start" (persistent, as the API does): ${fmtMs(dsDef.median)} ms median (min ${fmtMs(dsDef.min)}, max ${fmtMs(dsDef.max)})`);
+  const cd = summarize(api.map((a) => a.cpuDaemon));
+  const cc = summarize(api.map((a) => a.cpuChildren));
+  const cr = summarize(rawImg.map((r) => r.cpuChildren));
+  const crd = summarize(rawDef.map((r) => r.cpuChildren));
+  console.log('\nCPU spent per run (ms of CPU, /proc/<pid>/stat, 10 ms ticks; the guest\'s QEMU process is not included):');
+  printTable(
+    ['who', 'median', 'min', 'max'],
+    [
+      ['API: qx-node process itself (POST → job succeeded)', cd.median, cd.min, cd.max],
+      ['API: processes qx-node spawned and reaped (virsh, qemu-img)', cc.median, cc.min, cc.max],
+      ['baseline qemu-img + virsh create + domstate processes', cr.median, cr.min, cr.max],
+      ['reference qemu-img + virsh define + start + domstate processes', crd.median, crd.min, crd.max],
+    ],
+  );
   console.log(`  vm.state events per API run: ${api.map((a) => a.stateEvents.join(' ')).join(' | ')}`);
 
   printGoal(
     `API create-to-running (POST → job succeeded) ≤ ${GOAL_RATIO.toFixed(2)} × baseline (qemu-img create + virsh create → running)`,
     sJob.median / sImg.median <= GOAL_RATIO,
-    `median ${fmtMs(sJob.median, 0)} ms vs ${fmtMs(sImg.median, 0)} ms = ${fmtRatio(sJob.median / sImg.median)}; vs virsh create alone ${fmtRatio(sJob.median / sRaw.median)}`,
+    `median ${fmtMs(sJob.median, 0)} ms vs ${fmtMs(sImg.median, 0)} ms = ${fmtRatio(sJob.median / sImg.median)}, paired per round ${fmtRatio(paired.median)}; ` +
+      `vs virsh create alone ${fmtRatio(sJob.median / sRaw.median)}`,
   );
 
   if (TRACE_RUNS > 0) await traced();
@@ -316,6 +351,7 @@ async function traced(): Promise<void> {
   const perLabel = new Map<string, { starts: number[]; durs: number[]; count: number[] }>();
   const totals: number[] = [];
   const inExec: number[] = [];
+  const spawned: { virsh: number; qemuImg: number }[] = [];
   for (let i = 0; i < TRACE_RUNS; i++) {
     const before = (await trace.read()).length;
     const t0Epoch = toEpochMs(now());
@@ -323,6 +359,7 @@ async function traced(): Promise<void> {
     const doneEpoch = t0Epoch + r.jobSucceeded;
     const calls = (await trace.read()).slice(before).filter((c) => c.start >= t0Epoch - 5 && c.start <= doneEpoch);
     totals.push(r.jobSucceeded);
+    spawned.push({ virsh: calls.filter((c) => c.cmd === 'virsh').length, qemuImg: calls.filter((c) => c.cmd === 'qemu-img').length });
     // Union of the call intervals: how much of the API time a virsh/qemu-img process was running.
     let busy = 0;
     let edge = t0Epoch;
@@ -367,6 +404,10 @@ async function traced(): Promise<void> {
   );
   const t = summarize(totals);
   const b = summarize(inExec);
+  console.log(
+    `    processes started per create (POST → job succeeded): ${spawned.map((x) => `${x.virsh} virsh + ${x.qemuImg} qemu-img`).join(', ')}` +
+      ' (the script baseline: 1 qemu-img + 1 virsh create + 1 virsh domstate)',
+  );
   console.log(
     `    POST → job succeeded median ${fmtMs(t.median, 0)} ms, of which a virsh/qemu-img process was running ${fmtMs(b.median, 0)} ms (${fmtMs((100 * b.median) / t.median, 0)}%)`,
   );

@@ -15,7 +15,8 @@ import type { Job, QxEvent } from '@quantix/lib/api';
 import { NodeClient } from '@quantix/lib/client';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
-export const bundle = join(repoRoot, 'dist/qx-node.mjs');
+/** The qx-node build under test; BENCH_QX_NODE_BUNDLE points at another build (e.g. to compare a change). */
+export const bundle = process.env.BENCH_QX_NODE_BUNDLE ? resolve(process.env.BENCH_QX_NODE_BUNDLE) : join(repoRoot, 'dist/qx-node.mjs');
 export const guest = {
   kernel: join(repoRoot, 'var/cache/test-guest/vmlinux'),
   initrd: join(repoRoot, 'var/cache/test-guest/initramfs.gz'),
@@ -106,8 +107,13 @@ export function runCleanups(): Promise<void> {
 
 /** Runs a benchmark body, always cleaning up afterwards. */
 export async function main(title: string, body: () => Promise<void>): Promise<void> {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+  let interrupted = false;
+  // `on`, not `once`: Ctrl-C or `timeout` signal the whole process group and tsx relays the signal again, so a
+  // second SIGINT arrives while cleaning up; with no handler left it would kill the process half-way.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (interrupted) return void console.error(`${signal}: still cleaning up…`);
+      interrupted = true;
       console.error(`\n${signal}: cleaning up…`);
       void runCleanups().finally(() => process.exit(130));
     });
@@ -118,6 +124,7 @@ export async function main(title: string, body: () => Promise<void>): Promise<vo
     await body();
   } catch (err) {
     failed = true;
+    if (interrupted) return; // the signal handler cleans up and exits
     console.error(`\n${title} FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   } finally {
     await runCleanups();
@@ -133,6 +140,18 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Directories put in front of PATH (e.g. the exec-trace shims). */
   pathPrefix?: string[];
+  /** node options before the bundle, e.g. ['--enable-source-maps']; BENCH_QX_NODE_FLAGS (space-separated) adds more. */
+  nodeArgs?: string[];
+}
+
+/** BENCH_QX_NODE_ENV="K=V;K2=V2": extra environment for every daemon (e.g. NODE_OPTIONS=… to compare V8 settings). */
+function extraDaemonEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (process.env.BENCH_QX_NODE_ENV ?? '').split(';')) {
+    const i = pair.indexOf('=');
+    if (i > 0) out[pair.slice(0, i).trim()] = pair.slice(i + 1);
+  }
+  return out;
 }
 
 /** A real qx-node process from dist/qx-node.mjs with its own data dir (temp), port (any) and libvirt pool. */
@@ -174,13 +193,15 @@ export class BenchNode {
   }
 
   private async spawn(opts: StartOptions): Promise<void> {
-    const proc = spawn(process.execPath, [bundle], {
+    const flags = (process.env.BENCH_QX_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...flags, bundle], {
       env: {
         PATH: [...(opts.pathPrefix ?? []), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
         QX_DATA_DIR: this.dataDir,
         QX_PORT: '0',
         QX_POOL_NAME: this.poolName,
         QX_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ...extraDaemonEnv(),
         ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -154,12 +154,12 @@ await main(`list-vms: GET /api/v1/vms with ${VMS} VMs vs virsh list --all`, asyn
       const done = await node.waitJob(await node.client.post<Job>(`/api/v1/vms/${id}/start`));
       if (done.state !== 'succeeded') throw new Error(`starting ${id} failed: ${JSON.stringify(done.error)}`);
     });
-    const until = Date.now() + 120_000;
-    while (!started.every((id) => countMarkers(node.serialLog(id)) >= 1)) {
-      if (Date.now() > until) throw new Error('the guests did not print their marker within 120 s');
-      await sleep(250);
-    }
-    console.log(`started ${RUNNING} VMs and their guests booted in ${fmtMs((performance.now() - t1) / 1000, 1)} s; settling 3 s`);
+    // Wait for the guests to finish booting (TCG boot burns a core each), but measure anyway on a busy host.
+    const until = Date.now() + 180_000;
+    const booted = () => started.filter((id) => countMarkers(node.serialLog(id)) >= 1).length;
+    while (booted() < started.length && Date.now() < until) await sleep(250);
+    const note = booted() < started.length ? ` — only ${booted()} of ${RUNNING} guests printed their marker within 180 s (busy host?)` : '';
+    console.log(`started ${RUNNING} VMs; guests booted in ${fmtMs((performance.now() - t1) / 1000, 1)} s${note}; settling 3 s`);
     await sleep(3000);
     phases.push(await measure(node, unixClient, `${VMS} defined, ${RUNNING} running`, RUNNING));
   }

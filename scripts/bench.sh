@@ -3,7 +3,9 @@
 # Each benchmark prints its own table and compares against a baseline measured in the same run.
 # Usage: bash scripts/bench.sh [name ...]   (names without .ts, e.g. "list-vms"; default: all)
 # Env: BENCH_RUNS (create-to-running rounds, default 8), BENCH_TRACE_RUNS (default 3),
-#      BENCH_LIST_REQUESTS (default 500), BENCH_IDLE_SECONDS (default 60).
+#      BENCH_LIST_REQUESTS (default 500), BENCH_IDLE_SECONDS (default 60);
+#      to compare builds or settings: BENCH_QX_NODE_BUNDLE (another qx-node .mjs), BENCH_QX_NODE_FLAGS (node options,
+#      e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_QX_NODE_ENV ("K=V;K2=V2" for the daemon's environment).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/test-prepare.sh
