@@ -19,4 +19,4 @@ start: qx-node data lives in $QX_DATA_DIR
 start: log in with:  curl -k https://127.0.0.1:${QX_PORT:-8443}/api/v1/auth/login -H 'content-type: application/json' -d '{"password":"..."}'
 start: no password yet? stop it and run:  node dist/qx-node.mjs set-password --data-dir "$QX_DATA_DIR"   (or start with QX_ADMIN_PASSWORD=...)
 MSG
-exec node --enable-source-maps dist/qx-node.mjs "$@"
+exec node dist/qx-node.mjs "$@"

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ApiCallError, NodeClient } from '@quantix/lib/client';
-import { PRODUCT_VERSION } from '@quantix/lib/api';
+import { PRODUCT_VERSION, errorEnvelope } from '@quantix/lib/api';
 import { AuthService } from './auth/auth-service.ts';
 import { passwordProblems } from '@quantix/lib/auth';
 import { configFromEnv, resolveConfig, type NodeConfigInput } from './config.ts';
 import { startNode } from './daemon.ts';
+import { localRequest } from './local-request.ts';
 import { openNodeStore } from './node-store.ts';
 import { readSecret } from './read-secret.ts';
 
@@ -59,15 +59,14 @@ program
     }
     if (existsSync(config.socketPath)) {
       // A running daemon owns the store: ask it, so its copy and the file never disagree.
-      const client = new NodeClient({ socketPath: config.socketPath });
-      try {
-        await client.post('/api/v1/auth/password', { newPassword: password });
+      const answer = await localRequest(config.socketPath, 'POST', '/api/v1/auth/password', { newPassword: password }).catch(() => null);
+      if (answer?.status === 204) {
         console.log('Admin password changed through the running qx-node; open sessions were ended.');
         return;
-      } catch (err) {
-        if (err instanceof ApiCallError) throw err;
-      } finally {
-        await client.close();
+      }
+      if (answer) {
+        const error = errorEnvelope.safeParse(answer.body);
+        throw new Error(error.success ? error.data.error.message : `qx-node answered ${answer.status}`);
       }
     }
     const store = await openNodeStore(`${config.dataDir}/node.json`);

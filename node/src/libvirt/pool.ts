@@ -296,8 +296,10 @@ export class StoragePool {
       } else {
         await run('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${spec.sizeGiB}G`]);
       }
-      const sizeGiB = await volumeSizeGiB(file);
-      await this.refresh().catch(() => {}); // the image is there; a failed refresh only delays libvirt's view
+      // A blank image has exactly the size asked for; only a copied one needs qemu-img to tell.
+      const sizeGiB = source ? await volumeSizeGiB(file) : spec.sizeGiB!;
+      // Not awaited: the image is there; the refresh only brings libvirt's volume list up to date.
+      void this.refresh().catch(() => {});
       return { path: file, sizeGiB };
     } catch (e) {
       await unlink(file).catch(() => {});
@@ -316,7 +318,7 @@ export class StoragePool {
     const st = await lstat(abs);
     if (!st.isFile()) throw new ApiError('DISK_OPERATION_FAILED', `${path} is not a regular file`);
     await unlink(abs);
-    await this.refresh().catch(() => {});
+    void this.refresh().catch(() => {});
     return true;
   }
 

@@ -38,8 +38,9 @@ export type DomainAction = 'start' | 'destroy' | 'shutdown' | 'reboot' | 'reset'
  * What the VM service needs from a hypervisor. The real one is libvirt (libvirt-backend.ts);
  * unit tests of VM logic may use a test double.
  *
- * events emits 'domain' with the domain name whenever libvirt reports a change to it, and
- * 'resync' when the event stream was lost and every state must be re-read.
+ * events emits 'domain' with the domain name, and the state the event implies when it implies
+ * one (else null), whenever libvirt reports a change to it; and 'resync' when the event stream
+ * was lost and every state must be re-read.
  */
 export interface VmBackend {
   readonly accel: 'kvm' | 'tcg';
@@ -47,7 +48,8 @@ export interface VmBackend {
   listDomains(): Promise<DomainStatus[]>;
   domainStatus(uuid: string): Promise<DomainStatus | null>;
   liveConsole(uuid: string): Promise<LiveConsole>;
-  define(spec: DomainSpec): Promise<void>;
+  /** Defines (or redefines) the domain; with start, powers it on in the same libvirt connection. */
+  define(spec: DomainSpec, options?: { start?: boolean }): Promise<void>;
   /** Removes the domain definition with its NVRAM and managed-save state. */
   undefine(uuid: string): Promise<void>;
   /** Renames a powered-off domain. */

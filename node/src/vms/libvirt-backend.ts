@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { detectAccel } from '../libvirt/accel.ts';
 import { buildDomainXml, parseDomainXml } from '../libvirt/domain-xml.ts';
-import { DomainEventStream } from '../libvirt/events.ts';
+import { DomainEventStream, lifecycleToVmState } from '../libvirt/events.ts';
 import { ensurePool, type StoragePool } from '../libvirt/pool.ts';
-import { getDomainState, listDomains, toVmState } from '../libvirt/state.ts';
+import { listDomains, parseDomstate, toVmState } from '../libvirt/state.ts';
 import { getVersions } from '../libvirt/versions.ts';
 import { Virsh, isVirshError, toApiError } from '../libvirt/virsh.ts';
 import type { DomainAction, DomainSpec, DomainStatus, LiveConsole, NewDisk, VmBackend } from './backend.ts';
@@ -56,7 +56,10 @@ export class LibvirtBackend implements VmBackend {
     const stream = new DomainEventStream({ uri: o.uri });
     const backend = new LibvirtBackend(virsh, storage, stream, accel.accel, accel.reason);
     let firstConnect = true;
-    stream.on('event', (e) => backend.events.emit('domain', e.domain));
+    stream.on('event', (e) => {
+      const state = e.lifecycle ? lifecycleToVmState(e.lifecycle.type) : null;
+      backend.events.emit('domain', e.domain, state, e.lifecycle?.detail ?? e.detail);
+    });
     stream.on('connected', () => {
       if (!firstConnect) backend.events.emit('resync');
       firstConnect = false;
@@ -74,10 +77,11 @@ export class LibvirtBackend implements VmBackend {
 
   async domainStatus(uuid: string): Promise<DomainStatus | null> {
     try {
-      const [name, state] = await Promise.all([
-        this.virsh.run(['domname', '--domain', uuid]),
-        getDomainState(this.virsh, uuid),
+      const [name = '', stateText = ''] = await this.virsh.runBatch([
+        ['domname', '--domain', uuid],
+        ['domstate', '--domain', uuid, '--reason'],
       ]);
+      const state = parseDomstate(stateText);
       return { uuid, name: name.trim(), state: toVmState(state), reason: state.reason ?? '' };
     } catch (err) {
       if (isVirshError(err) && err.kind === 'not-found') return null;
@@ -91,14 +95,16 @@ export class LibvirtBackend implements VmBackend {
     return { vncPort: port !== null && port > 0 ? port : null, serialPty: parsed.serialPty };
   }
 
-  async define(spec: DomainSpec): Promise<void> {
+  async define(spec: DomainSpec, options: { start?: boolean } = {}): Promise<void> {
     const xml = buildDomainXml({ ...spec, accel: this.accel });
     // virsh cannot read /dev/stdin from a Node pipe (a socketpair), so the XML goes through a private temp file.
     const dir = await mkdtemp(join(tmpdir(), 'qx-define-'));
     try {
       const file = join(dir, 'domain.xml');
       await writeFile(file, xml, { mode: 0o600 });
-      await hv(this.virsh.run(['define', '--file', file]));
+      const define = ['define', '--file', file];
+      if (options.start) await hv(this.virsh.runBatch([define, ['start', '--domain', spec.uuid]], { timeoutMs: 120_000 }));
+      else await hv(this.virsh.run(define));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -14,11 +14,13 @@ async function mustExist(path: string, what: string): Promise<void> {
   }
 }
 
-export async function assertNameFree(service: VmService, name: string, exceptId?: string): Promise<void> {
+export function assertNameFree(service: VmService, name: string, exceptId?: string): void {
   const lower = name.toLowerCase();
+  // Other domains of this host are known from libvirt's events; should one slip through, libvirt
+  // itself refuses the duplicate name at define time.
   const clash =
     service.records().some((v) => v.id !== exceptId && v.name.toLowerCase() === lower) ||
-    (await service.o.backend.listDomains()).some((d) => d.uuid !== exceptId && d.name.toLowerCase() === lower);
+    service.states.all().some((d) => d.uuid !== exceptId && d.name.toLowerCase() === lower);
   if (clash) throw new ApiError('VM_NAME_TAKEN', `A VM or libvirt domain named '${name}' already exists on this host.`, { name });
 }
 
@@ -27,7 +29,7 @@ export async function assertNameFree(service: VmService, name: string, exceptId?
  * job: disks, domain definition, power-on. Any failure or a cancel removes all of it again.
  */
 export async function createVm(service: VmService, input: VmCreate): Promise<Job> {
-  await assertNameFree(service, input.name);
+  assertNameFree(service, input.name);
   if (input.boot.from === 'kernel') {
     await mustExist(input.boot.kernel, 'kernel');
     if (input.boot.initrd) await mustExist(input.boot.initrd, 'initrd');
@@ -67,7 +69,7 @@ export async function createVm(service: VmService, input: VmCreate): Promise<Job
   return service.o.jobs.submit('vm.create', [{ type: 'vm', id }], async (ctx) => {
     const { backend } = service.o;
     try {
-      const steps = input.disks.length + (input.start ? 2 : 1);
+      const steps = input.disks.length + 1;
       for (const [i, disk] of input.disks.entries()) {
         ctx.signal.throwIfAborted();
         ctx.progress(i / steps, `Creating disk ${i + 1} of ${input.disks.length}`);
@@ -76,14 +78,9 @@ export async function createVm(service: VmService, input: VmCreate): Promise<Job
         record.disks[i]!.sizeGiB = made.sizeGiB;
       }
       ctx.signal.throwIfAborted();
-      ctx.progress(input.disks.length / steps, 'Defining the VM in libvirt');
-      await backend.define(service.domainSpec(record));
+      ctx.progress(input.disks.length / steps, input.start ? 'Defining the VM in libvirt and powering on' : 'Defining the VM in libvirt');
+      await backend.define(service.domainSpec(record), { start: input.start });
       if (input.autostart) await backend.setAutostart(id, true);
-      if (input.start) {
-        ctx.signal.throwIfAborted();
-        ctx.progress((steps - 1) / steps, 'Powering on');
-        await backend.act(id, 'start');
-      }
       await service.saveRecord(id, (r) => {
         r.status = 'ready';
         r.disks = record.disks;

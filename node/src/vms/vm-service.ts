@@ -28,10 +28,14 @@ export class VmService {
   constructor(readonly o: VmServiceOptions) {
     this.states = new VmStates(o.backend);
     this.states.on('change', (c: StateChange) => this.onStateChange(c));
-    o.backend.events.on('domain', (name: string) => {
+    o.backend.events.on('domain', (name: string, state: VmState | null, reason: string) => {
       const record = this.o.store.read().vms.find((v) => v.name === name);
       const uuid = record?.id ?? this.states.uuidOfName(name);
-      if (uuid) void this.states.refresh(uuid).catch((err) => this.o.log(`state refresh of ${name} failed: ${err}`));
+      const fail = (err: unknown) => this.o.log(`state refresh of ${name} failed: ${err}`);
+      // A domain we have not seen (defined behind our back) means the whole list is stale.
+      if (!uuid) void this.states.refreshAll().catch(fail);
+      else if (state) void this.states.announce(uuid, name, state, reason).catch(fail);
+      else void this.states.refresh(uuid).catch(fail);
     });
     o.backend.events.on('resync', () => void this.states.refreshAll().catch((err) => this.o.log(`resync failed: ${err}`)));
   }

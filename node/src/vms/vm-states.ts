@@ -31,6 +31,15 @@ export class VmStates extends EventEmitter {
     return this.consoles.get(uuid);
   }
 
+  all(): DomainStatus[] {
+    return [...this.byUuid.values()];
+  }
+
+  /** A state that a libvirt event announced, taken without asking libvirt again. */
+  async announce(uuid: string, name: string, state: VmState, reason: string): Promise<void> {
+    await this.apply(uuid, { uuid, name, state, reason });
+  }
+
   uuidOfName(name: string): string | undefined {
     for (const s of this.byUuid.values()) if (s.name === name) return s.uuid;
     return undefined;

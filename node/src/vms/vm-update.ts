@@ -20,7 +20,7 @@ export async function updateVm(service: VmService, id: string, patch: VmPatch): 
     const active = state !== 'stopped' && state !== 'crashed' && state !== 'missing';
     const renaming = patch.name !== undefined && patch.name !== record.name;
     if (renaming) {
-      await assertNameFree(service, patch.name!, id);
+      assertNameFree(service, patch.name!, id);
       if (active) throw new ApiError('VM_INVALID_POWER_TRANSITION', `Cannot rename VM '${record.name}' while it is ${state}; power it off first.`, { state, action: 'rename' });
     }
     const hardwareChanged = hardware.some((k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(record[k]));
