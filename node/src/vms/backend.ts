@@ -32,15 +32,18 @@ export interface NewDisk {
   sourceImage?: string;
 }
 
+/** What a libvirt event says about a domain, as far as it says anything. */
+export type DomainEventMeaning = VmState | 'defined' | 'gone' | null;
+
 export type DomainAction = 'start' | 'destroy' | 'shutdown' | 'reboot' | 'reset' | 'suspend' | 'resume';
 
 /**
  * What the VM service needs from a hypervisor. The real one is libvirt (libvirt-backend.ts);
  * unit tests of VM logic may use a test double.
  *
- * events emits 'domain' with the domain name, and the state the event implies when it implies
- * one (else null), whenever libvirt reports a change to it; and 'resync' when the event stream
- * was lost and every state must be re-read.
+ * events emits 'domain' with the domain name, and what the event implies when it implies something
+ * (a VmState, 'defined', 'gone'; else null), whenever libvirt reports a change to it; and 'resync'
+ * when the event stream was lost and every state must be re-read.
  */
 export interface VmBackend {
   readonly accel: 'kvm' | 'tcg';

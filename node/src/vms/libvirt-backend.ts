@@ -57,7 +57,8 @@ export class LibvirtBackend implements VmBackend {
     const backend = new LibvirtBackend(virsh, storage, stream, accel.accel, accel.reason);
     let firstConnect = true;
     stream.on('event', (e) => {
-      const state = e.lifecycle ? lifecycleToVmState(e.lifecycle.type) : null;
+      const type = e.lifecycle?.type;
+      const state = type === 'Undefined' ? 'gone' : type === 'Defined' ? 'defined' : type ? lifecycleToVmState(type) : null;
       backend.events.emit('domain', e.domain, state, e.lifecycle?.detail ?? e.detail);
     });
     stream.on('connected', () => {

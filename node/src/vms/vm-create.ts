@@ -85,7 +85,9 @@ export async function createVm(service: VmService, input: VmCreate): Promise<Job
         r.status = 'ready';
         r.disks = record.disks;
       });
-      await service.states.refresh(id);
+      // libvirt's own event normally tells us at once; ask it only when it has not.
+      const expected = (s: string) => (input.start ? s === 'running' : s === 'stopped');
+      if (!(await service.states.waitFor(id, expected, 2000))) await service.states.refresh(id);
       service.publishUpdated(id);
     } catch (err) {
       ctx.progress(1, 'Rolling back');

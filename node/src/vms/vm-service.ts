@@ -5,7 +5,7 @@ import { ApiError } from '@quantix/lib/errors';
 import type { EventBus } from '@quantix/lib/events';
 import type { JobManager } from '@quantix/lib/jobs';
 import type { NodeStore, VmRecord } from '../node-store.ts';
-import type { DomainSpec, VmBackend } from './backend.ts';
+import type { DomainEventMeaning, DomainSpec, VmBackend } from './backend.ts';
 import { toApiVm } from './vm-view.ts';
 import { VmStates, type StateChange } from './vm-states.ts';
 
@@ -28,14 +28,20 @@ export class VmService {
   constructor(readonly o: VmServiceOptions) {
     this.states = new VmStates(o.backend);
     this.states.on('change', (c: StateChange) => this.onStateChange(c));
-    o.backend.events.on('domain', (name: string, state: VmState | null, reason: string) => {
+    o.backend.events.on('domain', (name: string, meaning: DomainEventMeaning, reason: string) => {
       const record = this.o.store.read().vms.find((v) => v.name === name);
-      const uuid = record?.id ?? this.states.uuidOfName(name);
+      const uuid = this.states.uuidOfName(name) ?? record?.id;
       const fail = (err: unknown) => this.o.log(`state refresh of ${name} failed: ${err}`);
       // A domain we have not seen (defined behind our back) means the whole list is stale.
-      if (!uuid) void this.states.refreshAll().catch(fail);
-      else if (state) void this.states.announce(uuid, name, state, reason).catch(fail);
-      else void this.states.refresh(uuid).catch(fail);
+      if (!uuid) return void this.states.refreshAll().catch(fail);
+      if (meaning === 'defined') {
+        // A new definition is powered off; a redefinition leaves the state as it was.
+        if (!this.states.get(uuid)) void this.states.announce(uuid, name, 'stopped', 'defined').catch(fail);
+        return;
+      }
+      if (meaning === 'gone') return this.states.announceGone(uuid);
+      if (meaning) return void this.states.announce(uuid, name, meaning, reason).catch(fail);
+      void this.states.refresh(uuid).catch(fail);
     });
     o.backend.events.on('resync', () => void this.states.refreshAll().catch((err) => this.o.log(`resync failed: ${err}`)));
   }

@@ -40,6 +40,10 @@ export class VmStates extends EventEmitter {
     await this.apply(uuid, { uuid, name, state, reason });
   }
 
+  announceGone(uuid: string): void {
+    void this.apply(uuid, null);
+  }
+
   uuidOfName(name: string): string | undefined {
     for (const s of this.byUuid.values()) if (s.name === name) return s.uuid;
     return undefined;
