@@ -13,7 +13,7 @@ bash scripts/test-prepare.sh
 if (($# > 0)); then
   benches=("$@")
 else
-  benches=(create-to-running list-vms idle)
+  benches=(create-to-running list-vms idle console-startup)
 fi
 
 failed=()

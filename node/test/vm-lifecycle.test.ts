@@ -131,6 +131,7 @@ describe('a VM through its life, checked against libvirt', () => {
   it('pushed state changes and job progress on the event stream, replayable by cursor', async () => {
     const states = events.filter((e) => e.type === 'vm.state').map((e) => (e.type === 'vm.state' ? e.data.state : ''));
     expect(states).toEqual(expect.arrayContaining(['running', 'paused', 'stopped']));
+    expect(events.some((e) => e.type === 'vm.state' && e.data.id === vm.id && e.data.previous === 'creating' && e.data.state === 'running')).toBe(true);
     const jobEvents = events.filter((e) => e.type === 'job.updated');
     expect(jobEvents.some((e) => e.type === 'job.updated' && e.data.state === 'succeeded' && e.data.kind === 'vm.create')).toBe(true);
     const seqs = events.map((e) => e.seq);

@@ -88,6 +88,7 @@ export async function createVm(service: VmService, input: VmCreate): Promise<Job
       // libvirt's own event normally tells us at once; ask it only when it has not.
       const expected = (s: string) => (input.start ? s === 'running' : s === 'stopped');
       if (!(await service.states.waitFor(id, expected, 2000))) await service.states.refresh(id);
+      service.publishState(service.record(id), 'creating', 'created');
       service.publishUpdated(id);
     } catch (err) {
       ctx.progress(1, 'Rolling back');

@@ -128,17 +128,16 @@ export class VmService {
 
   private onStateChange(change: StateChange): void {
     const record = this.records().find((v) => v.id === change.uuid);
-    if (!record) return;
+    // While a VM is being created or deleted its API state is just that; libvirt's steps are not news.
+    if (!record || record.status !== 'ready') return;
     if (change.state === 'stopped' && record.pendingRestart) {
       void this.saveRecord(record.id, (r) => void (r.pendingRestart = false)).catch(() => undefined);
     }
-    this.o.bus.publish('vm.state', {
-      id: record.id,
-      name: record.name,
-      state: this.stateOf(record),
-      previous: change.previous,
-      reason: change.reason,
-    });
+    this.publishState(record, change.previous, change.reason);
+  }
+
+  publishState(record: VmRecord, previous: VmState | null, reason: string): void {
+    this.o.bus.publish('vm.state', { id: record.id, name: record.name, state: this.stateOf(record), previous, reason });
   }
 
   /**

@@ -1,0 +1,104 @@
+import { render, type Instance } from 'ink';
+import type { TerminalProfile } from '@quantix/lib/terminal/profile';
+import { sizeFallback, vt100Output } from '@quantix/lib/terminal/vt100';
+import type { ConsoleConfig } from '../config.ts';
+import type { Effects } from '../effects/index.ts';
+import { bodySize } from '../ui/frame.tsx';
+import { ClockOverlay } from './clock-overlay.ts';
+import { ConsoleApp } from './console-app.tsx';
+import { ConsoleRuntime } from './runtime.ts';
+import type { Registry } from './screen.ts';
+
+const CLEAR = '\x1b[H\x1b[2J';
+const SHOW_CURSOR = '\x1b[?25h';
+
+export interface RunOptions {
+  config: ConsoleConfig;
+  effects: Effects;
+  registry: Registry;
+  profile: TerminalProfile;
+  tty: string;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+}
+
+/**
+ * Runs the console on a terminal until it is told to exit (Ctrl-C with --allow-exit, SIGTERM, SIGHUP).
+ * Ink is unmounted while the emergency shell has the terminal and mounted again afterwards; the state
+ * lives in the runtime, so the console comes back as it was.
+ */
+export async function runConsole(o: RunOptions): Promise<void> {
+  const { stdin, stdout } = o;
+  sizeFallback(stdout);
+  if (o.profile.kind === 'serial') vt100Output(stdout);
+  let ink: Instance | null = null;
+
+  // Every write of the renderer may have redrawn the header line: put the clock back right after it.
+  const write = stdout.write.bind(stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const clock = new ClockOverlay((text) => void write(text), o.profile, Date.now);
+  let redraw: NodeJS.Immediate | null = null;
+  stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const r = write(chunk, ...rest);
+    if (!clock.isDrawing && ink !== null && redraw === null) {
+      redraw = setImmediate(() => {
+        redraw = null;
+        clock.draw();
+      });
+    }
+    return r;
+  }) as typeof stdout.write;
+
+  const mount = () => {
+    stdout.write(CLEAR);
+    ink = render(<ConsoleApp runtime={runtime} registry={o.registry} profile={o.profile} allowExit={o.config.allowExit} onProfile={(p) => clock.setProfile(p)} />, {
+      stdin,
+      stdout,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      incrementalRendering: true,
+      maxFps: 20,
+    });
+  };
+  const unmount = async () => {
+    const current = ink;
+    ink = null;
+    if (!current) return;
+    clock.setEnabled(false);
+    current.unmount();
+    await current.waitUntilExit().catch(() => undefined);
+    if (stdin.isTTY) stdin.setRawMode(false);
+    stdin.pause();
+    stdout.write(`${SHOW_CURSOR}${CLEAR}`);
+  };
+
+  const runtime: ConsoleRuntime = new ConsoleRuntime({
+    registry: o.registry,
+    config: o.config,
+    effects: o.effects,
+    tty: o.tty,
+    body: bodySize(o.profile),
+    onSecond: (now) => clock.draw(now),
+    suspend: async (fn) => {
+      await unmount();
+      stdout.write('Quantix emergency shell: its start and end go to the audit log.\nType "exit" to return to the console.\n\n');
+      try {
+        return await fn();
+      } finally {
+        clock.setEnabled(true);
+        mount();
+      }
+    },
+  });
+
+  const stopOn = (signal: NodeJS.Signals) => process.once(signal, () => runtime.requestExit());
+  stopOn('SIGTERM');
+  stopOn('SIGHUP');
+  // Ctrl-C arrives as a key in raw mode; a stray SIGINT (between mounts) must not end the console.
+  process.on('SIGINT', () => undefined);
+  mount();
+  runtime.start();
+  await runtime.exited;
+  runtime.stop();
+  await unmount();
+  await o.effects.node.close().catch(() => undefined);
+}
