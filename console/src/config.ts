@@ -33,7 +33,7 @@ export const consoleConfigInput = z.strictObject({
   allowExit: z.boolean().default(false),
   apiPort: z.coerce.number().int().min(1).max(65535).default(8443),
   authMinutes: z.coerce.number().int().min(1).max(60).default(5),
-  refreshSeconds: z.coerce.number().int().min(1).max(300).default(5),
+  refreshSeconds: z.coerce.number().int().min(1).max(300).default(10),
   vmShutdownSeconds: z.coerce.number().int().min(10).max(3600).default(120),
   releaseFile: z.string().min(1).default('/etc/quantix/release'),
   nodeLogFile: z.string().min(1).optional(),

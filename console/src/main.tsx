@@ -45,7 +45,7 @@ const program = new Command('qx-console')
   .option('--allow-exit', 'Ctrl-C ends the console (never on TTY1)')
   .option('--api-port <port>', "qx-node's HTTPS port, for the management URL (env QX_PORT, default 8443)")
   .option('--auth-minutes <n>', 'how long the admin password counts after the last key press (default 5)')
-  .option('--refresh-seconds <n>', 'how often the status screen reads qx-node (default 5)')
+  .option('--refresh-seconds <n>', 'how often the status screen reads qx-node (default 10)')
   .option('--vm-shutdown-seconds <n>', 'how long running VMs get to shut down before a reboot or power-off (default 120)')
   .option('--release-file <path>', 'file with the installed Quantix version (default /etc/quantix/release)')
   .action(async (opts: Record<string, unknown>) => {

@@ -7,7 +7,8 @@ export type AuthResult =
   | { ok: true }
   | { ok: false; reason: 'wrong-password'; attemptsLeft: number }
   | { ok: false; reason: 'locked'; lockedUntil: number }
-  | { ok: false; reason: 'no-password' };
+  | { ok: false; reason: 'no-password' }
+  | { ok: false; reason: 'error'; message: string };
 
 export interface AuthStatus {
   hasPassword: boolean;

@@ -11,9 +11,25 @@ export interface HostInfoDeps {
   vmCounts: () => { total: number; running: number };
 }
 
+/** Remembers a slow answer for a while, so frequent readers (the console) cost no process spawns. */
+function cached<T>(ttlMs: number, read: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  let at = 0;
+  return () => {
+    if (!value || Date.now() - at > ttlMs) {
+      at = Date.now();
+      value = read();
+      value.catch(() => (value = null));
+    }
+    return value;
+  };
+}
+
 /** The host's hardware and hypervisor. Hardware that does not change is read once. */
 export class HostInfo {
   private hardware: Promise<Pick<Host, 'cpu' | 'disks'>> | null = null;
+  private readonly versions = cached(10 * 60_000, () => this.deps.backend.versions());
+  private readonly pool = cached(15_000, () => this.deps.backend.pool());
 
   constructor(private readonly deps: HostInfoDeps) {}
 
@@ -34,8 +50,8 @@ export class HostInfo {
       this.readHardware(),
       readFile('/proc/meminfo', 'utf8'),
       readNics(),
-      backend.versions(),
-      backend.pool(),
+      this.versions(),
+      this.pool(),
       access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false),
     ]);
     const uptimeSeconds = Number((await readFile('/proc/uptime', 'utf8')).split(' ')[0]);

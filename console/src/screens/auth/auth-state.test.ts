@@ -51,4 +51,18 @@ describe('auth reducer', () => {
     const s = typeText(initialAuth('ssh'), 'ab');
     expect(reduceAuth(s, { type: 'status', hasPassword: true, lockedUntil: null })).toMatchObject({ phase: 'prompt', password: 'ab' });
   });
+
+  it('keeps a password typed and submitted before the prompt was ready, and checks it then', () => {
+    let s = initialAuth('ssh');
+    for (const ch of 'secret') s = reduceAuth(s, { type: 'char', char: ch });
+    s = reduceAuth(s, { type: 'submit' });
+    expect(s).toMatchObject({ phase: 'starting', password: 'secret', submitPending: true });
+    s = reduceAuth(s, { type: 'status', hasPassword: true, lockedUntil: null });
+    expect(s).toMatchObject({ phase: 'verifying', password: 'secret', submitPending: false });
+  });
+
+  it('shows why a password could not be checked', () => {
+    const s = reduceAuth({ ...ready, phase: 'verifying', password: 'x' }, { type: 'result', result: { ok: false, reason: 'error', message: 'EACCES' } });
+    expect(s).toMatchObject({ phase: 'prompt', password: '', message: 'The password could not be checked: EACCES' });
+  });
 });

@@ -10,6 +10,8 @@ export interface AuthState {
   phase: 'starting' | 'prompt' | 'verifying' | 'locked' | 'no-password';
   message: string | null;
   lockedUntil: number | null;
+  /** Enter was pressed before the lockout state was known: check as soon as it is. */
+  submitPending: boolean;
 }
 
 export type AuthAction =
@@ -24,24 +26,30 @@ export type AuthAction =
 const MAX_PASSWORD = 1024;
 
 export function initialAuth(target: ScreenId): AuthState {
-  return { target, password: '', phase: 'starting', message: null, lockedUntil: null };
+  return { target, password: '', phase: 'starting', message: null, lockedUntil: null, submitPending: false };
 }
+
+const typing = (s: AuthState) => s.phase === 'prompt' || s.phase === 'starting';
 
 export function reduceAuth(s: AuthState, a: AuthAction): AuthState {
   switch (a.type) {
     case 'status':
       if (!a.hasPassword) return { ...s, phase: 'no-password', password: '' };
       if (a.lockedUntil !== null) return { ...s, phase: 'locked', lockedUntil: a.lockedUntil, password: '' };
-      return s.phase === 'starting' ? { ...s, phase: 'prompt' } : s;
+      if (s.phase !== 'starting') return s;
+      return { ...s, phase: s.submitPending ? 'verifying' : 'prompt', submitPending: false };
     case 'char':
-      if (s.phase !== 'prompt' && s.phase !== 'starting') return s;
+      if (!typing(s)) return s;
       return s.password.length >= MAX_PASSWORD ? s : { ...s, password: s.password + a.char, message: null };
     case 'backspace':
-      return s.phase === 'prompt' ? { ...s, password: [...s.password].slice(0, -1).join('') } : s;
+      return typing(s) ? { ...s, password: [...s.password].slice(0, -1).join('') } : s;
     case 'clear':
-      return s.phase === 'prompt' ? { ...s, password: '' } : s;
+      return typing(s) ? { ...s, password: '' } : s;
     case 'submit':
-      return s.phase === 'prompt' && s.password !== '' ? { ...s, phase: 'verifying', message: null } : s;
+      // An operator who types ahead while the prompt is still starting loses nothing.
+      if (s.password === '') return s;
+      if (s.phase === 'starting') return { ...s, submitPending: true };
+      return s.phase === 'prompt' ? { ...s, phase: 'verifying', message: null } : s;
     case 'result': {
       const r = a.result;
       if (r.ok) return { ...s, password: '', phase: 'prompt', message: null };
@@ -50,6 +58,7 @@ export function reduceAuth(s: AuthState, a: AuthAction): AuthState {
         return { ...s, password: '', phase: 'prompt', message: `Wrong password (${left} before a lockout).` };
       }
       if (r.reason === 'locked') return { ...s, password: '', phase: 'locked', lockedUntil: r.lockedUntil, message: null };
+      if (r.reason === 'error') return { ...s, password: '', phase: 'prompt', message: `The password could not be checked: ${r.message}` };
       return { ...s, password: '', phase: 'no-password', message: null };
     }
     case 'unlocked':

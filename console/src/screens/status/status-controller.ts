@@ -11,13 +11,25 @@ export const statusController: ControllerFactory<StatusState, StatusAction> = (c
   const { effects } = ctx;
   let inFlight = false;
   let boot: BootInfo | null = null;
+  // Which NIC is the management NIC changes only through F2; read it at open and on F5.
+  let configuredNic: Promise<string | null> | null = null;
+
+  const readConfiguredNic = () =>
+    effects.node.network().then(
+      (n) => n.config?.nic ?? null,
+      () => {
+        configuredNic = null;
+        return null;
+      },
+    );
 
   const load = async () => {
     if (inFlight) return;
     inFlight = true;
     try {
       boot ??= await effects.local.bootInfo().catch(() => ({ slot: null, version: null }));
-      const [host, local, network] = await Promise.allSettled([effects.node.host(), effects.local.snapshot(), effects.node.network()]);
+      configuredNic ??= readConfiguredNic();
+      const [host, local, nic] = await Promise.allSettled([effects.node.host(), effects.local.snapshot(), configuredNic]);
       ctx.dispatch({
         type: 'loaded',
         at: ctx.now(),
@@ -25,7 +37,7 @@ export const statusController: ControllerFactory<StatusState, StatusAction> = (c
         nodeError: host.status === 'rejected' ? errorInfo(host.reason) : null,
         local: local.status === 'fulfilled' ? local.value : null,
         boot,
-        configuredNic: network.status === 'fulfilled' ? (network.value.config?.nic ?? null) : null,
+        configuredNic: nic.status === 'fulfilled' ? nic.value : null,
       });
     } finally {
       inFlight = false;
@@ -36,5 +48,10 @@ export const statusController: ControllerFactory<StatusState, StatusAction> = (c
   // A second look soon after the first: CPU usage needs two samples.
   ctx.after(1000, () => void load());
   ctx.every(ctx.config.refreshSeconds * 1000, () => void load());
-  return { refresh: () => void load() };
+  return {
+    refresh: () => {
+      configuredNic = null;
+      void load();
+    },
+  };
 };
