@@ -2,8 +2,8 @@
  * Idle cost of qx-node. Two daemons, each with two stopped VMs and one running (its guest booted) and no API client
  * connected, are sampled over the same window together with a bare `node -e "setInterval(()=>{},1e6)"` (the
  * baseline):
- *   - "plain": `node dist/qx-node.mjs`, as the integration tests start it;
- *   - "npm start": `node --enable-source-maps dist/qx-node.mjs`, as scripts/start.sh runs it.
+ *   - "plain": `node dist/qx-node.mjs`, as scripts/start.sh and the integration tests start it;
+ *   - "source maps": `node --enable-source-maps dist/qx-node.mjs`, what readable stack traces would cost.
  * After 5 s of settling, once a second for BENCH_IDLE_SECONDS (default 60):
  *   - RSS: VmRSS of /proc/<pid>/status (start, max, end; VmHWM at the end) of each daemon, of its `virsh event` child
  *     (found as a child of the daemon) and of the baseline;
@@ -111,7 +111,7 @@ await main(`idle: qx-node RSS and CPU over ${SECONDS} s vs a bare node process`,
   await printConditions({ window: `${SECONDS} s after ${SETTLE_MS / 1000} s settling, sampled every 1 s (BENCH_IDLE_SECONDS)` });
   const started = [
     await startDaemon('plain', []),
-    await startDaemon('npm start', ['--enable-source-maps']),
+    await startDaemon('source maps', ['--enable-source-maps']),
   ];
   console.log('2 daemons, each with 3 VMs defined through the API (2 stopped, 1 running, guest booted); API clients disconnected');
 
