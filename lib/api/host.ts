@@ -46,5 +46,7 @@ export const host = z.strictObject({
     availableBytes: z.number(),
   }),
   vms: z.strictObject({ total: z.number().int(), running: z.number().int() }),
+  /** Where this API listens: a loopback address means it is reachable from this host only. */
+  api: z.strictObject({ listen: z.string(), port: z.number().int(), tls: z.boolean() }),
 });
 export type Host = z.infer<typeof host>;

@@ -76,7 +76,9 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
   });
   const vms = new VmService({ store, backend, jobs, bus, poolDir: config.poolDir, logDir: config.logDir, log });
   await vms.reconcile();
+  const api = { listen: config.listen, port: config.port, tls: !config.insecureHttp };
   const host = new HostInfo({
+    api: () => api,
     backend,
     accelReason: backend.accelReason,
     vmCounts: () => {
@@ -134,6 +136,7 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
 
   const address = tcp.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  api.port = port;
   const host6 = config.listen.includes(':') ? `[${config.listen}]` : config.listen;
   const url = `${tls ? 'https' : 'http'}://${host6}:${port}`;
   log(`qx-node ${PRODUCT_VERSION} listening on ${url} and ${config.socketPath} (accel ${backend.accel}: ${backend.accelReason})`);

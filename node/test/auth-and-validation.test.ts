@@ -56,6 +56,7 @@ describe('qx-node auth over HTTPS', () => {
     expect(['kvm', 'tcg']).toContain(host.hypervisor.accel);
     expect(host.hypervisor.accelReason.length).toBeGreaterThan(5);
     expect(host.storagePool).toMatchObject({ name: node.poolName });
+    expect(host.api).toEqual({ listen: '127.0.0.1', port: Number(new URL(node.url).port), tls: true });
     expect(host.storagePool.capacityBytes).toBeGreaterThan(0);
   });
 

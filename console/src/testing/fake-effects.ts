@@ -18,6 +18,7 @@ export const sampleHost: Host = {
   hypervisor: { libvirtVersion: '9.0.0', qemuVersion: '7.2.0', accel: 'kvm', accelReason: '/dev/kvm works', kvmDevice: true },
   storagePool: { name: 'qx-local', path: '/var/lib/quantix/node/pool', capacityBytes: 900 * 2 ** 30, availableBytes: 700 * 2 ** 30 },
   vms: { total: 5, running: 3 },
+  api: { listen: '0.0.0.0', port: 8443, tls: true },
 };
 
 export const sampleLocal: LocalSnapshot = {

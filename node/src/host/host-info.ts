@@ -9,6 +9,7 @@ export interface HostInfoDeps {
   backend: VmBackend;
   accelReason: string;
   vmCounts: () => { total: number; running: number };
+  api: () => { listen: string; port: number; tls: boolean };
 }
 
 /** Remembers a slow answer for a while, so frequent readers (the console) cost no process spawns. */
@@ -73,6 +74,7 @@ export class HostInfo {
       },
       storagePool: pool,
       vms: this.deps.vmCounts(),
+      api: this.deps.api(),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleHost, sampleLocal } from '../../testing/fake-effects.ts';
-import { initialStatus, managementAddress, memoryOf, reduceStatus, type StatusAction } from './status-state.ts';
+import { apiUrl, initialStatus, managementAddress, memoryOf, reduceStatus, type StatusAction } from './status-state.ts';
 
 const loaded = (over: Partial<Extract<StatusAction, { type: 'loaded' }>> = {}): StatusAction => ({
   type: 'loaded',
@@ -36,10 +36,19 @@ describe('status reducer', () => {
 
   it('management address: configured NIC, then default route, then a non-bridge NIC', () => {
     const base = reduceStatus(initialStatus(9443), loaded());
-    expect(managementAddress(base)).toEqual({ nic: 'eno1', ip: '10.1.2.3', url: 'https://10.1.2.3:9443' });
+    expect(managementAddress(base)).toEqual({ nic: 'eno1', ip: '10.1.2.3', url: 'https://10.1.2.3:8443' });
+    expect(managementAddress({ ...base, host: null })?.url).toBe('https://10.1.2.3:9443');
     expect(managementAddress({ ...base, configuredNic: 'virbr0' })?.ip).toBe('192.168.122.1');
     expect(managementAddress({ ...base, local: { ...sampleLocal, defaultRouteNic: null } })?.nic).toBe('eno1');
     expect(managementAddress({ ...base, local: { ...sampleLocal, nics: [] } })).toBeNull();
+  });
+
+  it('the URL is where qx-node really listens', () => {
+    const base = reduceStatus(initialStatus(8443), loaded());
+    const at = (api: { listen: string; port: number; tls: boolean }) => apiUrl({ ...base, host: { ...sampleHost, api } }, '10.1.2.3');
+    expect(at({ listen: '0.0.0.0', port: 8443, tls: true })).toBe('https://10.1.2.3:8443');
+    expect(at({ listen: '127.0.0.1', port: 8443, tls: true })).toBe('https://127.0.0.1:8443');
+    expect(at({ listen: '::1', port: 9000, tls: false })).toBe('http://[::1]:9000');
   });
 
   it('memory from the host itself', () => {

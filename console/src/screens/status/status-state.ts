@@ -76,7 +76,21 @@ export function managementAddress(s: StatusState): ManagementAddress | null {
     withIp[0];
   if (!pick) return null;
   const ip = pick.ipv4[0]!;
-  return { nic: pick.name, ip, url: `https://${ip}:${s.apiPort}` };
+  return { nic: pick.name, ip, url: apiUrl(s, ip) };
+}
+
+/**
+ * The URL the API really answers on: qx-node says where it listens. When it listens on one
+ * address that is the URL; on all addresses, the management IP; unknown (qx-node down), the
+ * management IP with the configured port.
+ */
+export function apiUrl(s: StatusState, managementIp: string): string {
+  const api = s.host?.api;
+  if (!api) return `https://${managementIp}:${s.apiPort}`;
+  const scheme = api.tls ? 'https' : 'http';
+  const wildcard = api.listen === '0.0.0.0' || api.listen === '::';
+  const address = wildcard ? managementIp : api.listen.includes(':') ? `[${api.listen}]` : api.listen;
+  return `${scheme}://${address}:${api.port}`;
 }
 
 export function hostnameOf(s: StatusState): string {
