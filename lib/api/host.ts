@@ -38,6 +38,14 @@ export const host = z.strictObject({
     accel: hostAccel,
     accelReason: z.string(),
     kvmDevice: z.boolean(),
+    /** What a q35 guest can have here, from libvirt's domain capabilities. */
+    capabilities: z.strictObject({
+      machine: z.string(),
+      maxVcpus: z.number().int(),
+      firmware: z.array(z.enum(['bios', 'uefi'])),
+      secureBoot: z.boolean(),
+      cpuModes: z.array(z.string()),
+    }),
   }),
   storagePool: z.strictObject({
     name: z.string(),

@@ -55,6 +55,9 @@ describe('qx-node auth over HTTPS', () => {
     expect(host.hypervisor.qemuVersion).toMatch(/^\d+\.\d+/);
     expect(['kvm', 'tcg']).toContain(host.hypervisor.accel);
     expect(host.hypervisor.accelReason.length).toBeGreaterThan(5);
+    expect(host.hypervisor.capabilities.machine).toMatch(/^pc-q35-/);
+    expect(host.hypervisor.capabilities.maxVcpus).toBeGreaterThan(1);
+    expect(host.hypervisor.capabilities.firmware).toContain('bios');
     expect(host.storagePool).toMatchObject({ name: node.poolName });
     expect(host.api).toEqual({ listen: '127.0.0.1', port: Number(new URL(node.url).port), tls: true });
     expect(host.storagePool.capacityBytes).toBeGreaterThan(0);

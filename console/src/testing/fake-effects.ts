@@ -15,7 +15,7 @@ export const sampleHost: Host = {
   nics: [{ name: 'eno1', mac: '52:54:00:12:34:56', ipv4: ['10.1.2.3'], ipv6: [], up: true, speedMbps: 10000, virtual: false }],
   uptimeSeconds: 3 * 86400 + 4 * 3600 + 12 * 60,
   bootTime: '2026-11-18T08:22:56.000Z',
-  hypervisor: { libvirtVersion: '9.0.0', qemuVersion: '7.2.0', accel: 'kvm', accelReason: '/dev/kvm works', kvmDevice: true },
+  hypervisor: { libvirtVersion: '9.0.0', qemuVersion: '7.2.0', accel: 'kvm', accelReason: '/dev/kvm works', kvmDevice: true, capabilities: { machine: 'pc-q35-7.2', maxVcpus: 288, firmware: ['bios', 'uefi'], secureBoot: true, cpuModes: ['host-passthrough', 'host-model'] } },
   storagePool: { name: 'qx-local', path: '/var/lib/quantix/node/pool', capacityBytes: 900 * 2 ** 30, availableBytes: 700 * 2 ** 30 },
   vms: { total: 5, running: 3 },
   api: { listen: '0.0.0.0', port: 8443, tls: true },

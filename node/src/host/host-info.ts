@@ -31,6 +31,7 @@ export class HostInfo {
   private hardware: Promise<Pick<Host, 'cpu' | 'disks'>> | null = null;
   private readonly versions = cached(10 * 60_000, () => this.deps.backend.versions());
   private readonly pool = cached(15_000, () => this.deps.backend.pool());
+  private readonly capabilities = cached(10 * 60_000, () => this.deps.backend.capabilities());
 
   constructor(private readonly deps: HostInfoDeps) {}
 
@@ -47,13 +48,14 @@ export class HostInfo {
 
   async read(): Promise<Host> {
     const { backend } = this.deps;
-    const [hardware, meminfo, nics, versions, pool, kvmDevice] = await Promise.all([
+    const [hardware, meminfo, nics, versions, pool, kvmDevice, capabilities] = await Promise.all([
       this.readHardware(),
       readFile('/proc/meminfo', 'utf8'),
       readNics(),
       this.versions(),
       this.pool(),
       access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false),
+      this.capabilities(),
     ]);
     const uptimeSeconds = Number((await readFile('/proc/uptime', 'utf8')).split(' ')[0]);
     const mem = parseMeminfo(meminfo);
@@ -71,6 +73,7 @@ export class HostInfo {
         accel: backend.accel,
         accelReason: this.deps.accelReason,
         kvmDevice,
+        capabilities,
       },
       storagePool: pool,
       vms: this.deps.vmCounts(),

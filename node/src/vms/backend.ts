@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { VmBoot, VmState } from '@quantix/lib/api';
+import type { HypervisorCapabilities } from '../libvirt/domcaps.ts';
 
 export interface DomainSpec {
   uuid: string;
@@ -63,5 +64,6 @@ export interface VmBackend {
   deleteDisk(path: string): Promise<void>;
   pool(): Promise<{ name: string; path: string; capacityBytes: number; availableBytes: number }>;
   versions(): Promise<{ libvirt: string; qemu: string }>;
+  capabilities(): Promise<HypervisorCapabilities>;
   close(): void;
 }

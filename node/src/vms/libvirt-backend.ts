@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { detectAccel } from '../libvirt/accel.ts';
 import { buildDomainXml, parseDomainXml } from '../libvirt/domain-xml.ts';
+import { getDomainCapabilities } from '../libvirt/domcaps.ts';
 import { DomainEventStream, lifecycleToVmState } from '../libvirt/events.ts';
 import { ensurePool, type StoragePool } from '../libvirt/pool.ts';
 import { listDomains, parseDomstate, toVmState } from '../libvirt/state.ts';
@@ -149,6 +150,10 @@ export class LibvirtBackend implements VmBackend {
   async versions() {
     const v = await hv(getVersions(this.virsh));
     return { libvirt: v.libvirtDaemonVersion ?? v.libvirtVersion, qemu: v.qemuVersion ?? 'unknown' };
+  }
+
+  async capabilities() {
+    return hv(getDomainCapabilities(this.virsh, this.accel));
   }
 
   close(): void {
