@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Job, QxEvent } from '@quantix/lib/api';
 import { NodeClient } from '@quantix/lib/client';
+import { untilListening } from '../node/test/harness.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 /** The qx-node build under test; BENCH_QX_NODE_BUNDLE points at another build (e.g. to compare a change). */
@@ -207,24 +208,7 @@ export class BenchNode {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
-    proc.stdout!.on('data', (d) => (this.output += d));
-    proc.stderr!.on('data', (d) => (this.output += d));
-    this.url = await new Promise<string>((resolvePromise, reject) => {
-      const timer = setTimeout(() => reject(new Error(`qx-node did not start:\n${this.output}`)), 60_000);
-      const onData = () => {
-        const m = /listening on (https?:\/\/\S+)/.exec(this.output);
-        if (m) {
-          clearTimeout(timer);
-          proc.stdout!.off('data', onData);
-          resolvePromise(m[1]!);
-        }
-      };
-      proc.stdout!.on('data', onData);
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`qx-node exited with ${code}:\n${this.output}`));
-      });
-    });
+    this.url = await untilListening(proc, (text) => (this.output += text), () => this.output);
     this.ca = this.url.startsWith('https') ? readFileSync(join(this.dataDir, 'tls/node.crt'), 'utf8') : '';
     this.client = new NodeClient({ url: this.url, ca: this.ca || undefined });
   }

@@ -60,21 +60,7 @@ export class NodeProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
-    proc.stdout!.on('data', (d) => (this.output += d));
-    proc.stderr!.on('data', (d) => (this.output += d));
-    this.url = await new Promise<string>((resolvePromise, reject) => {
-      const timer = setTimeout(() => reject(new Error(`qx-node did not start:\n${this.output}`)), 60_000);
-      const onData = () => {
-        const m = /listening on (https?:\/\/\S+)/.exec(this.output);
-        if (m) {
-          clearTimeout(timer);
-          proc.stdout!.off('data', onData);
-          resolvePromise(m[1]!);
-        }
-      };
-      proc.stdout!.on('data', onData);
-      proc.once('exit', (code) => reject(new Error(`qx-node exited with ${code}:\n${this.output}`)));
-    });
+    this.url = await untilListening(proc, (text) => (this.output += text), () => this.output);
     const ca = this.url.startsWith('https') ? readFileSync(join(this.dataDir, 'tls/node.crt'), 'utf8') : undefined;
     this.client = new NodeClient({ url: this.url, ca });
   }
@@ -144,6 +130,32 @@ export class NodeProcess {
       await sleep(200);
     }
   }
+}
+
+/**
+ * Collects a qx-node process's output and resolves with the URL from its "listening on" line;
+ * rejects when it exits first or says nothing for a minute.
+ */
+export function untilListening(proc: ChildProcess, append: (text: string) => void, output: () => string): Promise<string> {
+  proc.stdout!.on('data', (d) => append(String(d)));
+  proc.stderr!.on('data', (d) => append(String(d)));
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`qx-node did not start:\n${output()}`)), 60_000);
+    const onData = () => {
+      const m = /listening on (https?:\/\/\S+)/.exec(output());
+      if (!m) return;
+      clearTimeout(timer);
+      proc.stdout!.off('data', onData);
+      proc.off('exit', onExit);
+      resolve(m[1]!);
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`qx-node exited with ${code}:\n${output()}`));
+    };
+    proc.stdout!.on('data', onData);
+    proc.once('exit', onExit);
+  });
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
