@@ -9,7 +9,7 @@ PACKAGES=(
   qemu-system-x86 qemu-utils qemu-block-extra
   libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu ovmf
   openssl busybox-static cpio xz-utils genisoimage tmux
-  openssh-server
+  openssh-server openssh-client iproute2
 )
 COMMANDS=(
   qemu-system-x86_64 qemu-img virsh libvirtd virtlogd
