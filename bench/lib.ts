@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Job, QxEvent } from '@quantix/lib/api';
 import { NodeClient } from '@quantix/lib/client';
-import { untilListening } from '../node/test/harness.ts';
+import { removeNodeLeftovers, untilListening } from '../node/test/harness.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 /** The qx-node build under test; BENCH_QX_NODE_BUNDLE points at another build (e.g. to compare a change). */
@@ -227,17 +227,7 @@ export class BenchNode {
   /** Stops the daemon, removes every domain its store knows, its pool and its data dir. */
   async destroy(): Promise<void> {
     await this.stop().catch(() => undefined);
-    const storePath = join(this.dataDir, 'node.json');
-    if (existsSync(storePath)) {
-      const doc = JSON.parse(await readFile(storePath, 'utf8')) as { vms: { id: string }[] };
-      for (const vm of doc.vms) {
-        await virsh('destroy', vm.id).catch(() => undefined);
-        await virsh('undefine', vm.id, '--nvram').catch(() => undefined);
-      }
-    }
-    await virsh('pool-destroy', this.poolName).catch(() => undefined);
-    await virsh('pool-undefine', this.poolName).catch(() => undefined);
-    await rm(this.dataDir, { recursive: true, force: true });
+    await removeNodeLeftovers(this.dataDir, this.poolName);
   }
 
   /** Opens /api/v1/events; closed again by cleanup. */

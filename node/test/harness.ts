@@ -87,17 +87,7 @@ export class NodeProcess {
   /** Removes every domain this node's store knows, its pool and its data directory. */
   async destroy(): Promise<void> {
     await this.stop().catch(() => undefined);
-    const storePath = join(this.dataDir, 'node.json');
-    if (existsSync(storePath)) {
-      const doc = JSON.parse(readFileSync(storePath, 'utf8')) as { vms: { id: string }[] };
-      for (const vm of doc.vms) {
-        await virsh('destroy', vm.id).catch(() => undefined);
-        await virsh('undefine', vm.id, '--nvram').catch(() => undefined);
-      }
-    }
-    await virsh('pool-destroy', this.poolName).catch(() => undefined);
-    await virsh('pool-undefine', this.poolName).catch(() => undefined);
-    await rm(this.dataDir, { recursive: true, force: true });
+    await removeNodeLeftovers(this.dataDir, this.poolName);
   }
 
   /** A request with a body exactly as given, for testing how malformed input is answered. */
@@ -130,6 +120,21 @@ export class NodeProcess {
       await sleep(200);
     }
   }
+}
+
+/** Destroys and undefines every domain a stopped qx-node's store knows, its pool, and its data directory. */
+export async function removeNodeLeftovers(dataDir: string, poolName: string): Promise<void> {
+  const storePath = join(dataDir, 'node.json');
+  if (existsSync(storePath)) {
+    const doc = JSON.parse(readFileSync(storePath, 'utf8')) as { vms: { id: string }[] };
+    for (const vm of doc.vms) {
+      await virsh('destroy', vm.id).catch(() => undefined);
+      await virsh('undefine', vm.id, '--nvram').catch(() => undefined);
+    }
+  }
+  await virsh('pool-destroy', poolName).catch(() => undefined);
+  await virsh('pool-undefine', poolName).catch(() => undefined);
+  await rm(dataDir, { recursive: true, force: true });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@quantix/lib/audit';
-import type { Host } from '@quantix/lib/api';
+import type { Host, SshState } from '@quantix/lib/api';
 import type { Effects } from '../effects/index.ts';
 import type { LocalSnapshot } from '../effects/local-status.ts';
 import { ConsoleError } from '../errors.ts';
@@ -19,6 +19,19 @@ export const sampleHost: Host = {
   storagePool: { name: 'qx-local', path: '/var/lib/quantix/node/pool', capacityBytes: 900 * 2 ** 30, availableBytes: 700 * 2 ** 30 },
   vms: { total: 5, running: 3 },
   api: { listen: '0.0.0.0', port: 8443, tls: true },
+};
+
+/** SSH as a fresh host has it: disabled, no idle timeout. */
+export const sampleSshDisabled: SshState = {
+  mode: 'disabled',
+  enabledUntil: null,
+  remainingSeconds: null,
+  idleTimeoutMinutes: 0,
+  accepting: false,
+  listen: ['0.0.0.0'],
+  port: 22,
+  changedAt: null,
+  changedBy: null,
 };
 
 export const sampleLocal: LocalSnapshot = {

@@ -1,10 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
+import { z } from 'zod';
 import { constants, readFileSync } from 'node:fs';
 import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiError } from '@quantix/lib/errors';
+
+/** What we remember of the sshd we started: its pid and when its window ends. */
+const runFile = z.strictObject({ pid: z.number().int().positive(), deadline: z.number().nullable() });
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -246,10 +250,8 @@ export class SshdProcess implements SshdControl {
 
   private async readRun(): Promise<{ pid: number; deadline: number | null } | null> {
     try {
-      const v = JSON.parse((await readIfExists(this.runFile)) ?? 'null') as { pid?: unknown; deadline?: unknown } | null;
-      if (v && typeof v.pid === 'number' && (v.deadline === null || typeof v.deadline === 'number')) {
-        return { pid: v.pid, deadline: v.deadline };
-      }
+      const parsed = runFile.safeParse(JSON.parse((await readIfExists(this.runFile)) ?? 'null'));
+      if (parsed.success) return parsed.data;
     } catch {
       // rewritten on the next start
     }

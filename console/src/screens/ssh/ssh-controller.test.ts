@@ -5,24 +5,14 @@ import { registry } from '../../app/registry.ts';
 import { ConsoleRuntime } from '../../app/runtime.ts';
 import type { Effects } from '../../effects/index.ts';
 import { ConsoleError } from '../../errors.ts';
-import { fakeEffects, settle } from '../../testing/fake-effects.ts';
+import { fakeEffects, settle, sampleSshDisabled } from '../../testing/fake-effects.ts';
 import { testConfig } from '../../testing/frames.tsx';
 import type { SshScreenState } from './ssh-state.ts';
 
 let runtime: ConsoleRuntime | null = null;
 afterEach(() => runtime?.stop());
 
-const base: SshState = {
-  mode: 'disabled',
-  enabledUntil: null,
-  remainingSeconds: null,
-  idleTimeoutMinutes: 0,
-  accepting: false,
-  listen: ['0.0.0.0'],
-  port: 22,
-  changedAt: null,
-  changedBy: null,
-};
+const base = sampleSshDisabled;
 
 /** A qx-node double that applies updates the way qx-node does (a window opens from now). */
 function sshNode(initial: SshState = base, minuteMs = 60_000) {

@@ -12,19 +12,10 @@ import {
   windowMinutes,
   type SshScreenState,
 } from './ssh-state.ts';
+import { sampleSshDisabled } from '../../testing/fake-effects.ts';
 
 const T = Date.parse('2026-11-21T12:00:00.000Z');
-const disabledSsh: SshState = {
-  mode: 'disabled',
-  enabledUntil: null,
-  remainingSeconds: null,
-  idleTimeoutMinutes: 0,
-  accepting: false,
-  listen: ['0.0.0.0'],
-  port: 22,
-  changedAt: null,
-  changedBy: null,
-};
+const disabledSsh = sampleSshDisabled;
 const timedSsh: SshState = {
   ...disabledSsh,
   mode: 'timed',

@@ -3,18 +3,9 @@ import type { SshState } from '@quantix/lib/api';
 import { drawFrame, expectFits, flat, NOW, profiles, text } from '../../testing/frames.tsx';
 import { initialSsh, reduceSsh, type SshScreenAction, type SshScreenState } from './ssh-state.ts';
 import { clockOf, formatMinSec } from './ssh-view.tsx';
+import { sampleSshDisabled } from '../../testing/fake-effects.ts';
 
-const disabled: SshState = {
-  mode: 'disabled',
-  enabledUntil: null,
-  remainingSeconds: null,
-  idleTimeoutMinutes: 0,
-  accepting: false,
-  listen: ['0.0.0.0'],
-  port: 22,
-  changedAt: null,
-  changedBy: null,
-};
+const disabled = sampleSshDisabled;
 // Enabled 12:30:00 for 30 minutes; NOW is 12:34:56, so 25:04 are left.
 const windowStart = new Date(2026, 10, 21, 12, 30, 0).getTime();
 const timed: SshState = {
