@@ -10,6 +10,7 @@ PACKAGES=(
   libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu ovmf
   openssl busybox-static cpio xz-utils genisoimage tmux
   openssh-server openssh-client iproute2
+  grub-common squashfs-tools
 )
 COMMANDS=(
   qemu-system-x86_64 qemu-img virsh libvirtd virtlogd
