@@ -6,13 +6,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'node/src/**/*.test.ts', 'console/src/**/*.test.{ts,tsx}'],
+          include: ['lib/**/*.test.ts', 'node/src/**/*.test.ts', 'console/src/**/*.test.{ts,tsx}', 'tui-installer/src/**/*.test.{ts,tsx}'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['node/test/**/*.test.ts', 'console/test/**/*.test.ts'],
+          include: ['node/test/**/*.test.ts', 'console/test/**/*.test.ts', 'tui-installer/test/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -21,6 +21,17 @@ function sourcePatches(patches) {
   };
 }
 
+const inkPatches = [
+  {
+    // Ink 6.8's incremental renderer moves up one line too few when the frame ends in a newline (it
+    // does whenever the frame is shorter than the terminal), so every changed line lands one row low.
+    // Ink 8 has the same fix.
+    file: /ink[\\/]build[\\/]log-update\.js$/,
+    from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+    to: 'buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));',
+  },
+];
+
 const deployables = [
   // Minified: the daemon keeps its whole bundle in memory for as long as it runs.
   { entry: 'node/src/main.ts', out: 'dist/qx-node.mjs', minify: true },
@@ -33,16 +44,15 @@ const deployables = [
     // Start-up time counts on a console: a minified bundle compiles faster (the source map keeps stacks readable).
     minify: true,
     alias: { 'react-devtools-core': './console/src/devtools-stub.ts' },
-    patches: [
-      {
-        // Ink 6.8's incremental renderer moves up one line too few when the frame ends in a newline (it
-        // does whenever the frame is shorter than the terminal), so every changed line lands one row low.
-        // Ink 8 has the same fix.
-        file: /ink[\\/]build[\\/]log-update\.js$/,
-        from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
-        to: 'buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));',
-      },
-    ],
+    patches: inkPatches,
+  },
+  {
+    entry: 'tui-installer/src/main.tsx',
+    out: 'dist/qx-installer.mjs',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    minify: true,
+    alias: { 'react-devtools-core': './console/src/devtools-stub.ts' },
+    patches: inkPatches,
   },
 ];
 
