@@ -8,5 +8,6 @@ export * from './auth.ts';
 export * from './registration.ts';
 export * from './ssh.ts';
 export * from './network.ts';
+export * from './system.ts';
 export { routes, type RouteDef } from './routes.ts';
 export { PRODUCT_NAME, PRODUCT_VERSION } from './version.ts';

@@ -7,11 +7,12 @@ import { job, jobList } from './job.ts';
 import { registrationDiscovery, registrationPing, registrationToken } from './registration.ts';
 import { managementNetwork, networkApply, networkState, networkTestResult } from './network.ts';
 import { sshState, sshUpdate } from './ssh.ts';
+import { systemReboot, systemRebootAccepted, systemState } from './system.ts';
 import { routes } from './routes.ts';
 import { shutdownOptions, vm, vmCreate, vmList, vmPatch, vmReplace } from './vm.ts';
 
 /** Schemas that get a name in components/schemas; requests are described as clients send them. */
-const requestComponents = { VmCreate: vmCreate, VmReplace: vmReplace, VmPatch: vmPatch, ShutdownOptions: shutdownOptions, LoginRequest: loginRequest, ApiTokenCreate: apiTokenCreate, PasswordChange: passwordChange, SshUpdate: sshUpdate, NetworkApply: networkApply };
+const requestComponents = { VmCreate: vmCreate, VmReplace: vmReplace, VmPatch: vmPatch, ShutdownOptions: shutdownOptions, LoginRequest: loginRequest, ApiTokenCreate: apiTokenCreate, PasswordChange: passwordChange, SshUpdate: sshUpdate, NetworkApply: networkApply, SystemReboot: systemReboot };
 const responseComponents = {
   Vm: vm,
   VmList: vmList,
@@ -31,6 +32,8 @@ const responseComponents = {
   NetworkState: networkState,
   NetworkTestResult: networkTestResult,
   ManagementNetwork: managementNetwork,
+  SystemState: systemState,
+  SystemRebootAccepted: systemRebootAccepted,
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -78,7 +81,7 @@ export function buildOpenApi(version: string): JsonSchema {
         : { description: res.description };
     }
     if (route.auth) responses['401'] ??= { description: 'Not logged in', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
-    if (route.body) responses['400'] ??= { description: 'Invalid request', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
+    if (route.body || route.rawBody) responses['400'] ??= { description: 'Invalid request', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
     const operation: JsonSchema = {
       operationId: route.operationId,
       summary: route.summary,
@@ -91,6 +94,13 @@ export function buildOpenApi(version: string): JsonSchema {
       operation.requestBody = {
         required: route.method !== 'post' || !route.path.endsWith('/shutdown'),
         content: { 'application/json': { schema: refOrInline(route.body, requestComponents, 'input') } },
+      };
+    }
+    if (route.rawBody) {
+      operation.requestBody = {
+        required: true,
+        description: route.rawBody.description,
+        content: { [route.rawBody.mediaType]: { schema: { type: 'string', format: 'binary' } } },
       };
     }
     (paths[route.path] ??= {})[route.method] = operation;

@@ -7,6 +7,7 @@ import { job, jobIdParam, jobList } from './job.ts';
 import { registrationDiscovery, registrationPing, registrationToken } from './registration.ts';
 import { networkApply, networkState, networkTestResult } from './network.ts';
 import { sshState, sshUpdate } from './ssh.ts';
+import { systemReboot, systemRebootAccepted, systemState, systemUpdateQuery } from './system.ts';
 import { shutdownOptions, vm, vmCreate, vmDeleteQuery, vmIdParam, vmList, vmPatch, vmPowerAction, vmReplace } from './vm.ts';
 
 export interface RouteDef {
@@ -20,6 +21,8 @@ export interface RouteDef {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A body that is not JSON (a system image), streamed as it comes. */
+  rawBody?: { mediaType: string; description: string };
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
@@ -140,6 +143,45 @@ export const routes: RouteDef[] = [
     tag: 'network',
     auth: true,
     responses: { 200: { description: 'Test result', schema: networkTestResult } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/system',
+    operationId: 'getSystem',
+    summary: 'The running Quantix system: version, build, boot mode, A/B slots, GRUB boot state, whether an update can start',
+    tag: 'system',
+    auth: true,
+    responses: { 200: { description: 'System state', schema: systemState } },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/system/update',
+    operationId: 'updateSystem',
+    summary: 'Write a system image (squashfs) to the inactive slot, verify it by reading it back, and arm it for one trial boot',
+    tag: 'system',
+    auth: true,
+    query: systemUpdateQuery,
+    rawBody: { mediaType: 'application/octet-stream', description: 'The raw system.sqfs, with Content-Length; streamed to the slot' },
+    responses: {
+      ...accepted,
+      409: { description: 'Not an installed system, a trial pending, or another update running', schema: errorEnvelope },
+      411: { description: 'No Content-Length', schema: errorEnvelope },
+      413: { description: 'Larger than the slot', schema: errorEnvelope },
+      415: { description: 'Not application/octet-stream', schema: errorEnvelope },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/system/reboot',
+    operationId: 'rebootSystem',
+    summary: 'Reboot the host (into an armed update, if there is one)',
+    tag: 'system',
+    auth: true,
+    body: systemReboot,
+    responses: {
+      202: { description: 'The reboot command runs in a moment', schema: systemRebootAccepted },
+      409: { description: 'An update is being written', schema: errorEnvelope },
+    },
   },
   {
     method: 'post',

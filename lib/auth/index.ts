@@ -1,1 +1,1 @@
-export { hashPassword, passwordProblems, verifyPassword } from './password.ts';
+export { hashPassword, passwordHashProblem, passwordProblems, verifyPassword } from './password.ts';

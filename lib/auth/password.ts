@@ -34,3 +34,20 @@ export function passwordProblems(password: string): string[] {
   if (new Set(password).size < 4) problems.push('use at least 4 different characters');
   return problems;
 }
+
+/**
+ * Why a stored hash (from /quantix/admin.json, say) cannot be used, or null when verifyPassword can check passwords
+ * against it: "scrypt$N$r$p$salt$hash", N a power of two, salt and key in base64 (key at least 16 bytes).
+ */
+export function passwordHashProblem(stored: string): string | null {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return 'it is not "scrypt$N$r$p$salt$hash"';
+  const [N, r, p] = parts.slice(1, 4).map((x) => (/^\d{1,9}$/.test(x) ? Number(x) : NaN)) as [number, number, number];
+  if (!(N >= 2 ** 10 && N <= 2 ** 20 && (N & (N - 1)) === 0)) return 'N must be a power of two from 1024 to 1048576';
+  if (!(r >= 1 && r <= 32 && p >= 1 && p <= 16)) return 'r must be 1–32 and p 1–16';
+  if (N * r > 2 ** 21) return 'N × r must be at most 2097152 (256 MiB of memory to verify)';
+  const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
+  if (!base64.test(parts[4]!) || Buffer.from(parts[4]!, 'base64').length < 8) return 'the salt must be at least 8 bytes of base64';
+  if (!base64.test(parts[5]!) || Buffer.from(parts[5]!, 'base64').length < 16) return 'the key must be at least 16 bytes of base64';
+  return null;
+}

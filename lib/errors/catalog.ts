@@ -49,6 +49,21 @@ export const errorCatalog = {
   },
   NIC_NOT_FOUND: { status: 400, message: 'This host has no network interface with that name.' },
   REGISTRATION_TOKEN_INVALID: { status: 401, message: 'The registration token is wrong or has expired; get a new one from the host console.' },
+  UPDATE_NOT_AVAILABLE: {
+    status: 409,
+    message: 'This host does not run from an installed Quantix system slot (no quantix.slot= on the kernel command line), so it cannot be updated in place.',
+  },
+  UPDATE_TRIAL_PENDING: {
+    status: 409,
+    message: 'An update is armed or on its trial boot; reboot into it and let it commit (or fall back) before the next update.',
+  },
+  UPDATE_IN_PROGRESS: { status: 409, message: 'A system update is already being written; wait for its job to finish.' },
+  UPDATE_LENGTH_REQUIRED: { status: 411, message: 'Send the image with a Content-Length header.' },
+  UPDATE_TOO_LARGE: { status: 413, message: 'The image is larger than the system slot it would be written to.' },
+  UPDATE_CHECKSUM_MISMATCH: { status: 400, message: 'The image written does not have the SHA-256 the request named; nothing was armed.' },
+  UPDATE_NOT_SQUASHFS: { status: 400, message: 'The image is not a squashfs file system; nothing was armed.' },
+  UPDATE_WRITE_FAILED: { status: 500, message: 'Writing the image to the system slot failed; nothing was armed.' },
+  BOOT_ENV_INVALID: { status: 500, message: 'The GRUB environment block (grubenv) is missing or damaged; the details say why.' },
   INTERNAL: { status: 500, message: 'Something went wrong inside qx-node; the log has the details.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

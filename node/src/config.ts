@@ -22,6 +22,15 @@ export const nodeConfig = z.strictObject({
   mgmtNetns: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
   netRoot: z.string().min(1).default('/'),
   networkConfig: z.string().min(1).optional(),
+  networkApplyAtStart: z.boolean().default(false),
+  adminHashFile: z.string().min(1).optional(),
+  cmdline: z.string().min(1).default('/proc/cmdline'),
+  grubenv: z.string().min(1).default('/boot/efi/grub/grubenv'),
+  slotA: z.string().min(1).default('/dev/disk/by-partlabel/QX_SYSTEM_A'),
+  slotB: z.string().min(1).default('/dev/disk/by-partlabel/QX_SYSTEM_B'),
+  releaseFile: z.string().min(1).default('/etc/quantix/release'),
+  bootConfig: z.string().min(1).default('/quantix/boot.json'),
+  rebootCommand: z.string().trim().min(1).default('/sbin/reboot'),
 });
 export type NodeConfigInput = z.input<typeof nodeConfig>;
 
@@ -48,6 +57,22 @@ export interface NodeConfig {
   /** Where /etc/hostname and /etc/resolv.conf are written ("/" on a host; a directory in tests). */
   netRoot: string;
   networkConfig: string;
+  /** Apply the saved management network at start, without the confirm/rollback (the appliance's boot). */
+  networkApplyAtStart: boolean;
+  /** `{ "hash": "scrypt$…" }` (the appliance's /quantix/admin.json): imported when the store has no password, kept in step. */
+  adminHashFile: string | null;
+  /** Where the kernel command line is read (quantix.slot=, quantix.live=). */
+  cmdline: string;
+  /** GRUB's environment block with the A/B boot variables. */
+  grubenv: string;
+  slotA: string;
+  slotB: string;
+  /** key=value lines NAME VERSION BUILD_ID PROFILE of the running image. */
+  releaseFile: string;
+  /** `{ "trialTimeoutSeconds": 300 }`, written by the installer. */
+  bootConfig: string;
+  /** Run (argv split on spaces, no shell) by POST /system/reboot. */
+  rebootCommand: string;
 }
 
 /** Environment variables that configure qx-node; command-line options win over them. */
@@ -68,12 +93,21 @@ export const envNames = {
   mgmtNetns: 'QX_MGMT_NETNS',
   netRoot: 'QX_NET_ROOT',
   networkConfig: 'QX_NETWORK_CONFIG',
+  adminHashFile: 'QX_ADMIN_HASH_FILE',
+  cmdline: 'QX_CMDLINE',
+  grubenv: 'QX_GRUBENV',
+  slotA: 'QX_SLOT_A',
+  slotB: 'QX_SLOT_B',
+  releaseFile: 'QX_RELEASE_FILE',
+  bootConfig: 'QX_BOOT_CONFIG',
+  rebootCommand: 'QX_REBOOT_COMMAND',
 } as const;
 
 export function configFromEnv(env: NodeJS.ProcessEnv): NodeConfigInput {
   const out: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(envNames)) if (env[name]) out[key] = env[name];
   if (env.QX_INSECURE_HTTP === '1') out.insecureHttp = true;
+  if (env.QX_NETWORK_APPLY_AT_START === '1') out.networkApplyAtStart = true;
   return out as NodeConfigInput;
 }
 
@@ -91,5 +125,12 @@ export function resolveConfig(input: NodeConfigInput): NodeConfig {
     mgmtNetns: c.mgmtNetns ?? null,
     netRoot: resolve(c.netRoot),
     networkConfig: resolve(c.networkConfig ?? `${dataDir}/network.json`),
+    adminHashFile: c.adminHashFile ? resolve(c.adminHashFile) : null,
+    cmdline: resolve(c.cmdline),
+    grubenv: resolve(c.grubenv),
+    slotA: resolve(c.slotA),
+    slotB: resolve(c.slotB),
+    releaseFile: resolve(c.releaseFile),
+    bootConfig: resolve(c.bootConfig),
   };
 }

@@ -8,11 +8,13 @@ import { PRODUCT_VERSION } from '@quantix/lib/api';
 import { EventBus } from '@quantix/lib/events';
 import { JobManager } from '@quantix/lib/jobs';
 import { AuditLog } from '@quantix/lib/audit';
+import { readAdminHashFile, writeAdminHashFile } from './auth/admin-hash-file.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { createLog } from './log.ts';
 import { NetworkService } from './network/network-service.ts';
 import { RegistrationService } from './registration/registration-service.ts';
 import { SshService } from './ssh/ssh-service.ts';
+import { SystemService } from './system/system-service.ts';
 import type { NodeConfig } from './config.ts';
 import { HostInfo } from './host/host-info.ts';
 import { createApp } from './http/app.ts';
@@ -54,13 +56,33 @@ function listen(server: Server, target: { port: number; host: string } | { path:
   });
 }
 
+/** The appliance's admin.json, when the store has no password yet (first start after an install or a reset). */
+async function importAdminHash(auth: AuthService, path: string, log: (line: string) => void): Promise<void> {
+  try {
+    const hash = await readAdminHashFile(path);
+    if (hash === null) return;
+    await auth.setPasswordHash(hash);
+    log(`admin password imported from ${path}`);
+  } catch (err) {
+    log(`admin password not imported: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = process.env): Promise<RunningNode> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await mkdir(config.logDir, { recursive: true, mode: 0o700 });
   const log = createLog(config.logFile);
   const audit = new AuditLog(config.auditLog);
   const store = await openNodeStore(`${config.dataDir}/node.json`);
-  const auth = new AuthService(store, { sessionTtlSeconds: config.sessionTtlSeconds, maxFailures: 5, lockoutSeconds: 300 });
+  const hashFile = config.adminHashFile;
+  const auth = new AuthService(store, {
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    maxFailures: 5,
+    lockoutSeconds: 300,
+    // The appliance keeps the hash on the config partition too, so that a reinstall and the console agree.
+    onPasswordHash: hashFile ? (hash) => writeAdminHashFile(hashFile, hash) : undefined,
+  });
+  if (hashFile && !auth.hasPassword) await importAdminHash(auth, hashFile, log);
   if (env.QX_ADMIN_PASSWORD && !(await auth.passwordMatches(env.QX_ADMIN_PASSWORD))) {
     await auth.setPassword(env.QX_ADMIN_PASSWORD);
     log('admin password set from QX_ADMIN_PASSWORD');
@@ -97,6 +119,8 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
       return { cpuThreads: h.cpu.threads, memoryBytes: h.memory.totalBytes };
     },
   });
+  // The console shows the registration token from the first start on.
+  if (!store.read().registration.token) await registration.regenerate('qx-node');
   const network = await NetworkService.open({
     configPath: config.networkConfig,
     netns: config.mgmtNetns,
@@ -106,6 +130,23 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
     log,
     vdcUrl: () => null,
   });
+  const networkAtStart = config.networkApplyAtStart
+    ? network.applySaved().then(
+        (done) => log(`network: ${done ?? `nothing saved in ${config.networkConfig}; the management network is left as it is`}`),
+        (err: unknown) => log(`network: applying the saved configuration at start failed, running on without it: ${err instanceof Error ? err.message : String(err)}`),
+      )
+    : Promise.resolve();
+  const system = await SystemService.open({
+    cmdline: config.cmdline,
+    grubenv: config.grubenv,
+    slots: { A: config.slotA, B: config.slotB },
+    releaseFile: config.releaseFile,
+    bootConfig: config.bootConfig,
+    rebootCommand: config.rebootCommand,
+    jobs,
+    audit,
+    log,
+  });
   const ssh = await SshService.open({
     dir: `${config.dataDir}/ssh`,
     port: config.sshPort,
@@ -114,7 +155,7 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
     audit,
     log,
   });
-  const app = createApp({ auth, vms, jobs, host, registration, network, ssh, log });
+  const app = createApp({ auth, vms, jobs, host, registration, network, ssh, system, log });
   const events = attachEventStream(bus, auth);
   const fetchFor = (transport: Transport) => (req: Request, envs: Record<string, unknown>) => app.fetch(req, { ...envs, transport });
 
@@ -124,6 +165,8 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
       : createAdaptorServer({ fetch: fetchFor('tcp'), createServer: createHttpServer })
   ) as Server;
   const local = createAdaptorServer({ fetch: fetchFor('unix'), createServer: createHttpServer }) as Server;
+  // A system image upload (POST /system/update) may take longer than Node's default 5 minutes per request.
+  for (const server of [tcp, local]) server.requestTimeout = 2 * 3600 * 1000;
   tcp.on('upgrade', events.handle('tcp'));
   local.on('upgrade', events.handle('unix'));
 
@@ -144,6 +187,12 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
   if (!auth.hasPassword) {
     log('no admin password is set: run "qx-node set-password" (or start with QX_ADMIN_PASSWORD=...) before logging in');
   }
+  log(
+    `system: ${system.mode}${system.release.version ? ` ${system.release.name ?? 'Quantix'} ${system.release.version} (build ${system.release.buildId ?? '?'})` : ''}` +
+      `${system.bootedSlot ? `, booted from slot ${system.bootedSlot}` : ''}`,
+  );
+  // Healthy: the store is open, libvirt answered and the API listens. A trial boot of an update is kept now.
+  await system.commitIfTrial();
 
   let closed = false;
   return {
@@ -157,6 +206,7 @@ export async function startNode(config: NodeConfig, env: NodeJS.ProcessEnv = pro
       tcp.closeAllConnections?.();
       local.closeAllConnections?.();
       await Promise.all([new Promise((r) => tcp.close(r)), new Promise((r) => local.close(r))]);
+      await networkAtStart;
       await network.close();
       await ssh.close();
       await jobs.idle();

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { request } from 'node:http';
 
 /**
@@ -25,5 +26,44 @@ export function localRequest(socketPath: string, method: string, path: string, b
     req.setTimeout(30_000, () => req.destroy(new Error('qx-node did not answer within 30 s')));
     req.on('error', reject);
     req.end(payload);
+  });
+}
+
+/**
+ * Streams a file as the body of one request to a running qx-node over its unix socket (a system image: never held
+ * in memory); `onSent` hears how many bytes have gone out so far.
+ */
+export function localUpload(
+  socketPath: string,
+  path: string,
+  file: string,
+  size: number,
+  onSent: (bytes: number) => void,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath, method: 'POST', path, headers: { 'content-type': 'application/octet-stream', 'content-length': size } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+          } catch (err) {
+            reject(err);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    let sent = 0;
+    const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+    stream.on('data', (chunk) => {
+      sent += chunk.length;
+      onSent(sent);
+    });
+    stream.on('error', (err) => req.destroy(err));
+    stream.pipe(req);
   });
 }

@@ -9,6 +9,8 @@ export interface AuthOptions {
   maxFailures: number;
   lockoutSeconds: number;
   now?: () => number;
+  /** Told every new password hash once the store has it (qx-node keeps /quantix/admin.json in step). */
+  onPasswordHash?: (hash: string) => Promise<void>;
 }
 
 export type Principal = { kind: 'session'; id: string } | { kind: 'api-token'; id: string } | { kind: 'local-socket' };
@@ -35,6 +37,12 @@ export class AuthService {
 
   async setPassword(password: string): Promise<void> {
     const hash = await hashPassword(password);
+    await this.setPasswordHash(hash);
+    await this.options.onPasswordHash?.(hash);
+  }
+
+  /** A hash made elsewhere (the installer's admin.json); the caller has checked it with passwordHashProblem. */
+  async setPasswordHash(hash: string): Promise<void> {
     // A new password ends every open session; API tokens are separate credentials and stay.
     await this.store.update((doc) => {
       doc.admin.passwordHash = hash;

@@ -357,6 +357,34 @@ export class NetworkService {
     }
   }
 
+  /**
+   * The appliance's boot (QX_NETWORK_APPLY_AT_START): applies the saved configuration as it is, with no test and no
+   * confirmation, since it was confirmed when it was saved. Returns a sentence for the log, or null when nothing is
+   * saved; throws when it cannot be applied (the caller logs it and goes on).
+   */
+  async applySaved(): Promise<string | null> {
+    if (this.current || this.reserved) throw new ApiError('NETWORK_CHANGE_PENDING');
+    this.reserved = true;
+    try {
+      const config = await this.readSaved();
+      if (!config) return null;
+      const problem = checkConfig(config);
+      if (problem) throw new Error(`the saved configuration cannot be applied: ${problem}`);
+      const started = performance.now();
+      const live = await this.live();
+      if (!live.links.some((l) => l.ifname === config.nic)) throw new Error(`this host has no network interface named ${config.nic}`);
+      const vlanExists = config.vlan !== null && live.links.some((l) => l.ifname === ifaceOf(config));
+      const note = await this.applyConfig(config, { vlanExists, previousIface: null }, new AbortController().signal, Date.now() + DHCP_TIMEOUT_MS);
+      const ms = round(performance.now() - started);
+      await this.o.audit
+        .write('qx-node', 'network.apply-at-start', { config, ms })
+        .catch((err: unknown) => this.o.log(`network: could not write the audit entry: ${errorText(err)}`));
+      return `applied the saved configuration ${describe(config)}${note} in ${ms} ms`;
+    } finally {
+      this.reserved = false;
+    }
+  }
+
   private decide(p: Pending, d: Decision): boolean {
     if (p.decision !== null) return false;
     p.decision = d;
