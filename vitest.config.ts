@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'node/src/**/*.test.ts', 'console/src/**/*.test.{ts,tsx}', 'tui-installer/src/**/*.test.{ts,tsx}'],
+          include: ['builder/*.test.ts', 'lib/**/*.test.ts', 'node/src/**/*.test.ts', 'console/src/**/*.test.{ts,tsx}', 'tui-installer/src/**/*.test.{ts,tsx}'],
         },
       },
       {
@@ -16,6 +16,16 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // The appliance images booted in QEMU: `npm run test:image` builds the images first.
+        test: {
+          name: 'image',
+          include: ['builder/test/**/*.image.test.ts'],
+          fileParallelism: false,
+          testTimeout: 1_800_000,
+          hookTimeout: 600_000,
         },
       },
     ],

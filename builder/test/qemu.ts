@@ -44,7 +44,7 @@ export class Qemu {
   private exitCode: number | null = null;
   private exited: Promise<number>;
   private resolveExit!: (code: number) => void;
-  readonly startedAt = Date.now();
+  startedAt = Date.now();
 
   constructor(private readonly o: QemuOptions) {
     this.exited = new Promise((r) => (this.resolveExit = r));
@@ -79,6 +79,7 @@ export class Qemu {
   }
 
   async start(): Promise<void> {
+    this.startedAt = Date.now();
     const argv = this.argv();
     this.o.log?.(`qemu-system-x86_64 ${argv.join(' ')}`);
     const proc = spawn('qemu-system-x86_64', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -119,6 +120,10 @@ export class Qemu {
   }
 
   /** The offset to pass to waitFor() to match only what comes after now. */
+  elapsed(): number {
+    return (Date.now() - this.startedAt) / 1000;
+  }
+
   mark(): number {
     return this.raw.length;
   }
