@@ -133,11 +133,13 @@ describe('A/B state machine', () => {
     expect(() => armTrial(armTrial(installed, 'B'), 'B')).toThrow(/already armed/);
   });
 
-  it('without qx_active GRUB boots A; an unreadable boot count counts as booted', () => {
+  it('like grub/grub.cfg: GRUB boots A unless qx_active is B, and only qx_trial_boots=0 gives the trial its boot', () => {
     expect(grubDecide(env({})).slot).toBe('A');
+    expect(grubDecide(env({ qx_active: 'b' })).slot).toBe('A');
     expect(bootState(env({}), null)).toMatchObject({ active: 'A', phase: 'committed' });
     expect(grubDecide(env({ qx_active: 'A', qx_trial: 'B', qx_trial_boots: 'x' })).slot).toBe('A');
-    expect(grubDecide(env({ qx_active: 'A', qx_trial: 'B' })).slot).toBe('B');
+    expect(grubDecide(env({ qx_active: 'A', qx_trial: 'B' })).slot).toBe('A');
+    expect(grubDecide(env({ qx_active: 'A', qx_trial: 'B', qx_trial_boots: '0' })).slot).toBe('B');
   });
 
   it('a trial that came up from the other slot is not committed', () => {

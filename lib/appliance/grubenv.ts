@@ -123,10 +123,10 @@ export interface BootState {
 
 export const GRUB_DEFAULT_SLOT: Slot = 'A';
 
-/** Empty or "0": the trial has not been booted; anything else (a number, or garbage) counts as booted. */
+/** Only "0" means the trial has not been booted: grub.cfg tests `[ "$qx_trial_boots" = "0" ]`, so anything else counts. */
 function trialBootsOf(env: GrubEnv): number {
   const v = env.get('qx_trial_boots') ?? '';
-  if (v === '' || v === '0') return 0;
+  if (v === '0') return 0;
   return /^\d+$/.test(v) ? Number(v) : 1;
 }
 

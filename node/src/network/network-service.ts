@@ -468,7 +468,13 @@ export class NetworkService {
   private async applyConfig(c: ManagementNetwork, plan: { vlanExists: boolean; previousIface: string | null }, signal: AbortSignal, deadline: number): Promise<string> {
     const netns = this.o.netns;
     const iface = ifaceOf(c);
-    for (const argv of planApply(c, { netns, ...plan })) await exec(argv, { signal });
+    for (const argv of planApply(c, { netns, ...plan })) {
+      await exec(argv, { signal }).catch((err: unknown) => {
+        // A main table without any route yet (a fresh boot, a new namespace) has nothing to flush.
+        if (argv.includes('flush') && /FIB table does not exist/.test(errorText(err))) return '';
+        throw err;
+      });
+    }
     let dns = c.dns;
     let search: string | null = null;
     let note = '';
