@@ -1,0 +1,28 @@
+import { Box } from 'ink';
+import { STEP_TITLES } from '../engine/install-steps.ts';
+import { wrapWords } from '../ui/format.ts';
+import { Line } from '../ui/frame.tsx';
+import { Lines, type ScreenProps } from './common.tsx';
+
+/** What failed, where, with which command and output; the log's newest lines fill the rest. */
+export function FailedScreen({ state, profile, width, height }: ScreenProps) {
+  const f = state.failure;
+  if (!f) return <Line width={width}>The installation failed.</Line>;
+  const top = [
+    `Step:    ${STEP_TITLES[f.step]}`,
+    ...wrapWords(`Error:   ${f.code}: ${f.message}`, width).slice(0, 3),
+    ...(f.command ? wrapWords(`Command: ${f.command}`, width).slice(0, 2) : []),
+    ...(f.stderrTail ? f.stderrTail.split('\n').slice(-3).map((l) => `  | ${l}`) : []),
+    `Disk:    ${f.cleanup}`,
+    `Log:     ${f.logFile}`,
+  ];
+  const room = Math.max(0, height - top.length - 3);
+  return (
+    <Box flexDirection="column">
+      <Line width={width} bold color={profile.palette.bad}>{`${profile.glyphs.fail} The installation failed`}</Line>
+      <Lines lines={top} width={width} height={top.length} />
+      {room > 0 && <Line width={width} color={profile.palette.dim}>{`Last lines of the log:`}</Line>}
+      <Lines lines={state.logTail.slice(-room).map((l) => l.replace(/^\S+Z /, ''))} width={width} height={room} color={profile.palette.dim} />
+    </Box>
+  );
+}

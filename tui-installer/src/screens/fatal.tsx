@@ -1,0 +1,16 @@
+import { Box } from 'ink';
+import { wrapWords } from '../ui/format.ts';
+import { Line } from '../ui/frame.tsx';
+import { Lines, type ScreenProps } from './common.tsx';
+
+/** The installer cannot go on: an answer file it cannot use, no disk for "auto". */
+export function FatalScreen({ state, profile, width, height }: ScreenProps) {
+  const lines = (state.fatal?.lines ?? []).flatMap((l) => wrapWords(l, width));
+  return (
+    <Box flexDirection="column">
+      <Line width={width} bold color={profile.palette.bad}>{`${profile.glyphs.fail} ${state.fatal?.title ?? 'The installer cannot go on'}`}</Line>
+      <Line width={width}>{' '}</Line>
+      <Lines lines={lines} width={width} height={height - 2} />
+    </Box>
+  );
+}
