@@ -4,14 +4,19 @@ import { wrapWords } from '../ui/format.ts';
 import { Line } from '../ui/frame.tsx';
 import { Lines, type ScreenProps } from './common.tsx';
 
+/** "Label:   text" wrapped, continuation lines indented under the text. */
+function labelled(label: string, body: string, width: number): string[] {
+  return wrapWords(body, width - 9).map((l, i) => `${(i === 0 ? label : '').padEnd(9)}${l}`);
+}
+
 /** What failed, where, with which command and output; the log's newest lines fill the rest. */
 export function FailedScreen({ state, profile, width, height }: ScreenProps) {
   const f = state.failure;
   if (!f) return <Line width={width}>The installation failed.</Line>;
   const top = [
     `Step:    ${STEP_TITLES[f.step]}`,
-    ...wrapWords(`Error:   ${f.code}: ${f.message}`, width).slice(0, 3),
-    ...(f.command ? wrapWords(`Command: ${f.command}`, width).slice(0, 2) : []),
+    ...labelled('Error:', `${f.code}: ${f.message}`, width).slice(0, 3),
+    ...(f.command ? labelled('Command:', f.command, width).slice(0, 2) : []),
     ...(f.stderrTail ? f.stderrTail.split('\n').slice(-3).map((l) => `  | ${l}`) : []),
     `Disk:    ${f.cleanup}`,
     `Log:     ${f.logFile}`,
