@@ -11,6 +11,7 @@ import { SocketNodeApi } from './node-api.ts';
 /** An HTTP server on a unix socket that answers like qx-node for a few routes. */
 let dir: string;
 let server: Server;
+const received: { method: string; url: string; body: string }[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'qx-console-api-'));
   server = createServer((req, res) => {
@@ -22,6 +23,16 @@ beforeAll(async () => {
     if (req.url === '/api/v1/vms') return send(200, { items: [{ id: 'not-a-vm' }] });
     if (req.url === '/api/v1/ssh') return send(500, { error: { code: 'SSHD_FAILED', message: 'sshd could not start' } });
     if (req.url === '/api/v1/registration/token') return; // never answers
+    if (req.url === '/api/v1/auth/password') {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ method: req.method ?? '', url: req.url ?? '', body });
+        if (JSON.parse(body).newPassword === 'weak') return send(400, { error: { code: 'VALIDATION_FAILED', message: 'The new password is too weak.' } });
+        res.writeHead(204).end();
+      });
+      return;
+    }
     send(404, { error: { code: 'ROUTE_NOT_FOUND', message: 'no' } });
   });
   await new Promise<void>((r) => server.listen(join(dir, 'qx-node.sock'), r));
@@ -47,6 +58,15 @@ describe('SocketNodeApi', () => {
     await expect(api.network()).rejects.toMatchObject({ code: 'ROUTE_NOT_FOUND' });
     await expect(api.vms()).rejects.toMatchObject({ code: 'NODE_BAD_RESPONSE' });
     await expect(api.registrationToken()).rejects.toMatchObject({ code: 'NODE_TIMEOUT' });
+    await api.close();
+  });
+
+  it('sets the admin password with POST /api/v1/auth/password; a refusal keeps its code', async () => {
+    const api = new SocketNodeApi(join(dir, 'qx-node.sock'));
+    await expect(api.setAdminPassword('first-secret-1')).resolves.toBeUndefined();
+    expect(received.at(-1)).toEqual({ method: 'POST', url: '/api/v1/auth/password', body: '{"newPassword":"first-secret-1"}' });
+    await expect(api.setAdminPassword('weak')).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+    await expect(new SocketNodeApi(join(dir, 'missing.sock')).setAdminPassword('first-secret-1')).rejects.toMatchObject({ code: 'NODE_DOWN' });
     await api.close();
   });
 

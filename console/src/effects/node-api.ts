@@ -27,6 +27,8 @@ export interface NodeApi {
   setSsh(update: SshUpdate): Promise<SshState>;
   registrationToken(): Promise<RegistrationToken>;
   regenerateRegistrationToken(): Promise<RegistrationToken>;
+  /** Sets the admin password (POST /api/v1/auth/password): qx-node trusts its unix socket. */
+  setAdminPassword(newPassword: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,16 +55,23 @@ export class SocketNodeApi implements NodeApi {
   ) {}
 
   private async call<K extends keyof Schemas>(method: string, path: string, name: K, body?: unknown, timeoutMs = this.timeoutMs): Promise<z.infer<Schemas[K]>> {
-    const [lib, schemas] = await Promise.all([loadClient(), loadSchemas()]);
-    this.client ??= new lib.NodeClient({ socketPath: this.socketPath });
+    const [answer, schemas] = await Promise.all([this.send(method, path, body, timeoutMs), loadSchemas()]);
     const schema: z.ZodType = schemas[name];
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success) throw new ConsoleError('NODE_BAD_RESPONSE', `qx-node's answer to ${method} ${path} does not match the API.`, parsed.error.issues);
+    return parsed.data as z.infer<Schemas[K]>;
+  }
+
+  /** One request; the answer's body as it came (undefined for 204). */
+  private async send(method: string, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
+    const lib = await loadClient();
+    this.client ??= new lib.NodeClient({ socketPath: this.socketPath });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ConsoleError('NODE_TIMEOUT', `qx-node did not answer ${method} ${path} within ${timeoutMs / 1000} s.`)), timeoutMs);
     });
-    let answer: unknown;
     try {
-      answer = (await Promise.race([this.client.call(method, path, body), timeout])).body;
+      return (await Promise.race([this.client.call(method, path, body), timeout])).body;
     } catch (err) {
       if (err instanceof lib.ApiCallError) throw err;
       if (err instanceof ConsoleError) {
@@ -79,9 +88,6 @@ export class SocketNodeApi implements NodeApi {
     } finally {
       clearTimeout(timer);
     }
-    const parsed = schema.safeParse(answer);
-    if (!parsed.success) throw new ConsoleError('NODE_BAD_RESPONSE', `qx-node's answer to ${method} ${path} does not match the API.`, parsed.error.issues);
-    return parsed.data as z.infer<Schemas[K]>;
   }
 
   private reconnect(): void {
@@ -128,6 +134,9 @@ export class SocketNodeApi implements NodeApi {
   }
   regenerateRegistrationToken(): Promise<RegistrationToken> {
     return this.call('POST', '/api/v1/registration/token', 'registrationToken');
+  }
+  async setAdminPassword(newPassword: string): Promise<void> {
+    await this.send('POST', '/api/v1/auth/password', { newPassword }, this.timeoutMs);
   }
   async close(): Promise<void> {
     await this.client?.close();

@@ -70,6 +70,7 @@ export function fakeEffects(over: { node?: Partial<Effects['node']> } & Partial<
     setSsh: down,
     registrationToken: down,
     regenerateRegistrationToken: down,
+    setAdminPassword: down,
     close: async () => undefined,
     ...over.node,
   };

@@ -1,6 +1,6 @@
 import type { ScreenDef } from '../../app/screen.ts';
 import { authController } from './auth-controller.ts';
-import { authKey, initialAuth, reduceAuth, type AuthAction, type AuthState } from './auth-state.ts';
+import { authHints, authKey, initialAuth, reduceAuth, type AuthAction, type AuthState } from './auth-state.ts';
 import { AuthView } from './auth-view.tsx';
 
 export const authScreen: ScreenDef<AuthState, AuthAction> = {
@@ -10,9 +10,10 @@ export const authScreen: ScreenDef<AuthState, AuthAction> = {
   init: ({ target }) => initialAuth(target ?? 'status'),
   reduce: reduceAuth,
   onKey: authKey,
-  capturesText: () => true,
-  busy: (s) => s.phase === 'verifying',
-  hints: (s) => (s.phase === 'prompt' || s.phase === 'starting' ? [{ keys: 'Enter', label: 'OK' }] : []),
+  // The offer to set a password takes no text: Q goes back there, and letters open their screens.
+  capturesText: (s) => s.phase !== 'no-password',
+  busy: (s) => s.phase === 'verifying' || s.phase === 'setting' || s.phase === 'starting-node',
+  hints: authHints,
   View: AuthView,
   controller: authController,
 };
