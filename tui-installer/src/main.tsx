@@ -29,7 +29,7 @@ function printPlan(plan: PlannedCommand[]): void {
 /** --dry-run with an answer file: the plan, nothing touched. */
 async function dryRunAnswer(cfg: EngineConfig, runner: ObservedRunner, found: FoundAnswer): Promise<number> {
   const disk = chooseDisk(await listDisks(cfg, runner), found.answer.disk);
-  const nics = await listNics(cfg, runner, 0);
+  const nics = await listNics(cfg, runner, { bringUp: false });
   const network = resolveAnswerNetwork(found.answer.network, () => autoNic(nics));
   say(`# answer file: ${found.origin}`);
   say(`# disk: ${disk.path} (${disk.sizeBytes} bytes)`);

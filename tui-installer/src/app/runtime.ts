@@ -58,7 +58,7 @@ export class InstallerRuntime {
   /** The interactive wizard: read disks and NICs in the background. */
   startInteractive(): void {
     void this.perform('rescan');
-    listNics(this.o.cfg, this.o.runner)
+    listNics(this.o.cfg, this.o.runner, { bringUp: !this.state.dryRun })
       .then((nics) => this.dispatch({ type: 'nics', nics }))
       .catch((err: Error) => this.o.runner.log(`reading NICs failed: ${err.message}`));
   }

@@ -14,16 +14,16 @@ export async function listDisks(cfg: EngineConfig, runner: Runner): Promise<Disk
 }
 
 /**
- * The machine's NICs. Physical NICs that are down are brought up first (a link only reports carrier
- * when it is up), and read again after a moment.
+ * The machine's NICs. With `bringUp`, physical NICs that are down are brought up (a link only reports
+ * carrier when it is up) and read again after a moment.
  */
-export async function listNics(cfg: EngineConfig, runner: Runner, settleMs = 2000): Promise<Nic[]> {
+export async function listNics(cfg: EngineConfig, runner: Runner, o: { bringUp: boolean; settleMs?: number } = { bringUp: true }): Promise<Nic[]> {
   const physical = (name: string) => existsSync(join(cfg.sysNetDir, name, 'device'));
   const read = async () => parseNics(JSON.parse((await runner.run(IP_ADDR_ARGV, { quietStdout: true })).stdout), physical);
   const first = await read();
   const down = first.filter((n) => n.physical && !n.up);
-  if (down.length === 0) return first;
+  if (down.length === 0 || !o.bringUp) return first;
   for (const n of down) await runner.run(['ip', 'link', 'set', 'dev', n.name, 'up'], { allowFail: true });
-  await new Promise((r) => setTimeout(r, settleMs));
+  await new Promise((r) => setTimeout(r, o.settleMs ?? 2000));
   return read();
 }
