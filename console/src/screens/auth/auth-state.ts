@@ -88,7 +88,6 @@ export function reduceAuth(s: AuthState, a: AuthAction): AuthState {
     case 'clear':
       return typing(s) ? { ...s, password: '' } : s;
     case 'submit':
-      // An operator who types ahead while the prompt is still starting loses nothing.
       if (s.phase === 'new-password') {
         const problems = passwordProblems(s.password);
         // passwordProblems says "use at least 8 characters": "Too weak: at least 8 characters."
@@ -100,6 +99,7 @@ export function reduceAuth(s: AuthState, a: AuthAction): AuthState {
         return { ...s, phase: 'setting', password: '', message: null };
       }
       if (s.password === '') return s;
+      // An operator who types ahead while the prompt is still starting loses nothing.
       if (s.phase === 'starting') return { ...s, submitPending: true };
       return s.phase === 'prompt' ? { ...s, phase: 'verifying', message: null } : s;
     case 'result': {
