@@ -48,6 +48,14 @@ describe('answer file', () => {
     expect(answerFile.safeParse({ ...base, admin: { passwordHash: 'md5$abc' } }).success).toBe(false);
   });
 
+  it('leaves the admin password to the first console login when absent, and bounds the trial timeout', () => {
+    const { admin: _admin, ...noAdmin } = base;
+    expect(answerFile.parse(noAdmin).admin).toBeUndefined();
+    expect(answerFile.parse({ ...base, boot: { trialTimeoutSeconds: 90 } }).boot).toEqual({ trialTimeoutSeconds: 90 });
+    for (const trialTimeoutSeconds of [29, 3601, 1.5]) expect(answerFile.safeParse({ ...base, boot: { trialTimeoutSeconds } }).success).toBe(false);
+    expect(answerFile.safeParse({ ...base, boot: { trialTimeoutSeconds: 90, other: 1 } }).success).toBe(false);
+  });
+
   it('checks the network as ManagementNetwork', () => {
     const r = answerFile.safeParse({ ...base, network: { nic: 'auto', mode: 'static', hostname: 'node1' } });
     expect(r.success).toBe(false);

@@ -48,11 +48,19 @@ export const answerAdmin = z
   });
 export type AnswerAdmin = z.infer<typeof answerAdmin>;
 
+/** /quantix/boot.json: how long a trial boot of an update may take to pass its health check (docs/appliance.md). */
+export const answerBoot = z.strictObject({
+  trialTimeoutSeconds: z.number().int().min(30).max(3600),
+});
+export type AnswerBoot = z.infer<typeof answerBoot>;
+
 export const answerFile = z.strictObject({
   version: z.literal(1),
   disk: answerDisk,
   network: answerNetwork,
-  admin: answerAdmin,
+  /** Absent: no admin password yet; the console asks for one at the first protected action (appliance images). */
+  admin: answerAdmin.optional(),
+  boot: answerBoot.optional(),
   finish: z.enum(['reboot', 'poweroff']).default('reboot'),
 });
 export type AnswerFile = z.infer<typeof answerFile>;

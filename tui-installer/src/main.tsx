@@ -34,7 +34,7 @@ async function dryRunAnswer(cfg: EngineConfig, runner: ObservedRunner, found: Fo
   say(`# answer file: ${found.origin}`);
   say(`# disk: ${disk.path} (${disk.sizeBytes} bytes)`);
   say(`# network: ${JSON.stringify(network)}`);
-  printPlan(planCommands(cfg, { disk: disk.path, network, adminHash: '<scrypt hash>', finish: found.answer.finish }, disk.sizeBytes));
+  printPlan(planCommands(cfg, { disk: disk.path, network, adminHash: found.answer.admin ? '<scrypt hash>' : null, boot: found.answer.boot ?? null, finish: found.answer.finish }, disk.sizeBytes));
   return 0;
 }
 
@@ -44,12 +44,12 @@ async function headless(cfg: EngineConfig, runner: ObservedRunner, found: FoundA
   const disk = chooseDisk(await listDisks(cfg, runner), answer.disk);
   const nics = await listNics(cfg, runner);
   const network = resolveAnswerNetwork(answer.network, () => autoNic(nics));
-  const adminHash = answer.admin.passwordHash ?? (await hashPassword(answer.admin.password!));
+  const adminHash = answer.admin ? (answer.admin.passwordHash ?? (await hashPassword(answer.admin.password!))) : null;
   say(`qx-installer: unattended install from ${found.origin} onto ${disk.path}`);
   const result = await runInstall({
     cfg,
     runner,
-    target: { disk: disk.path, network, adminHash, finish: answer.finish },
+    target: { disk: disk.path, network, adminHash, boot: answer.boot ?? null, finish: answer.finish },
     onEvent: (e) => {
       if (e.type === 'start') say(`qx-installer: ${STEP_TITLES[e.step]}...`);
       if (e.type === 'done') say(`qx-installer: ${STEP_TITLES[e.step]}: done`);

@@ -29,6 +29,7 @@ describe.skipIf(!isRoot)('install onto a loop device', () => {
     disk,
     network: { nic: 'enp1s0', mode: 'static', address: '192.168.7.10/24', gateway: '192.168.7.1', vlan: null, dns: ['192.168.7.1'], hostname: 'node7' },
     adminHash: 'scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=',
+    boot: { trialTimeoutSeconds: 120 },
     finish: 'reboot',
   });
 
@@ -119,6 +120,7 @@ describe.skipIf(!isRoot)('install onto a loop device', () => {
       expect(JSON.parse(readFileSync(join(mnt, 'network.json'), 'utf8'))).toEqual(target().network);
       expect(JSON.parse(readFileSync(join(mnt, 'admin.json'), 'utf8'))).toEqual({ hash: target().adminHash });
       expect(statSync(join(mnt, 'admin.json')).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(join(mnt, 'boot.json'), 'utf8'))).toEqual({ trialTimeoutSeconds: 120 });
       expect(JSON.parse(readFileSync(join(mnt, 'install.json'), 'utf8'))).toEqual({ installedAt: '2026-11-21T12:00:00.000Z', version: '0.9.1', buildId: 'test-build', disk });
       const log = readFileSync(join(mnt, 'install.log'), 'utf8');
       expect(log).toContain(`$ sgdisk --zap-all ${disk}`);

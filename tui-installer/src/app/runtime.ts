@@ -71,10 +71,10 @@ export class InstallerRuntime {
       const disk = chooseDisk(await listDisks(this.o.cfg, this.o.runner), answer.disk);
       const nics = await listNics(this.o.cfg, this.o.runner);
       const resolved = resolveAnswerNetwork(answer.network, () => autoNic(nics));
-      const adminHash = answer.admin.passwordHash ?? (await hashPassword(answer.admin.password!));
+      const adminHash = answer.admin ? (answer.admin.passwordHash ?? (await hashPassword(answer.admin.password!))) : null;
       this.dispatch({ type: 'nics', nics });
       this.dispatch({ type: 'unattended', origin: found.origin, disk, network: resolved, finish: answer.finish });
-      target = { disk: disk.path, network: resolved, adminHash, finish: answer.finish };
+      target = { disk: disk.path, network: resolved, adminHash, boot: answer.boot ?? null, finish: answer.finish };
     } catch (err) {
       this.o.runner.log(`unattended install cannot start: ${(err as Error).message}`);
       this.dispatch({ type: 'fatal', title: 'The answer file cannot be used', lines: [`From: ${found.origin}`, (err as Error).message] });

@@ -3,7 +3,7 @@ import { chmod, copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManagementNetwork } from '@quantix/lib/api/network';
-import type { FinishAction } from '@quantix/lib/appliance/answer-file';
+import type { AnswerBoot, FinishAction } from '@quantix/lib/appliance/answer-file';
 import { ApiError, isApiError } from '@quantix/lib/errors';
 import { imagePath, imageSumPath, type EngineConfig } from './config.ts';
 import { analyzeDisks, chooseDisk, deviceMountedAt, LSBLK_ARGV } from './disks.ts';
@@ -29,8 +29,10 @@ export const STEP_TITLES: Record<StepId, string> = {
 export interface InstallTarget {
   disk: string;
   network: ManagementNetwork;
-  /** scrypt hash as lib/auth/password.ts makes it. */
-  adminHash: string;
+  /** scrypt hash as lib/auth/password.ts makes it; null: none yet (the console asks at the first protected action). */
+  adminHash: string | null;
+  /** Written to boot.json when given. */
+  boot?: AnswerBoot | null;
   finish: FinishAction;
 }
 
@@ -204,11 +206,15 @@ async function stepConfig(env: StepEnv): Promise<void> {
   try {
     await chmod(staging, 0o755);
     await writeFile(join(staging, 'network.json'), `${JSON.stringify(target.network, null, 2)}\n`, { mode: 0o644 });
-    await writeFile(join(staging, 'admin.json'), `${JSON.stringify({ hash: target.adminHash })}\n`, { mode: 0o600 });
-    await chmod(join(staging, 'admin.json'), 0o600);
+    if (target.adminHash !== null) {
+      await writeFile(join(staging, 'admin.json'), `${JSON.stringify({ hash: target.adminHash })}\n`, { mode: 0o600 });
+      await chmod(join(staging, 'admin.json'), 0o600);
+    }
+    if (target.boot) await writeFile(join(staging, 'boot.json'), `${JSON.stringify(target.boot, null, 2)}\n`, { mode: 0o644 });
     const install = { installedAt: env.now().toISOString(), version: rel.VERSION, buildId: rel.BUILD_ID, disk: target.disk };
     await writeFile(join(staging, 'install.json'), `${JSON.stringify(install, null, 2)}\n`, { mode: 0o644 });
-    runner.log(`config: network.json ${JSON.stringify(target.network)}; install.json ${JSON.stringify(install)}; admin.json (mode 0600)`);
+    const extras = [target.adminHash !== null ? 'admin.json (mode 0600)' : 'no admin.json', target.boot ? `boot.json ${JSON.stringify(target.boot)}` : null];
+    runner.log(`config: network.json ${JSON.stringify(target.network)}; install.json ${JSON.stringify(install)}; ${extras.filter(Boolean).join('; ')}`);
     env.progress(0.3);
     await runner.run(['mkfs.ext4', '-q', '-F', '-L', 'QX_CONFIG', '-d', staging, p.QX_CONFIG]);
   } finally {
