@@ -12,7 +12,7 @@ describe('builder scripts', () => {
   it('all parse as shell', () => {
     const scripts = ['build', 'build-rootfs', 'build-initramfs', 'build-squashfs', 'build-iso', 'build-ova', 'host-deps', 'lib.sh'];
     for (const s of scripts) execFileSync('bash', ['-n', join(dir, s)]);
-    for (const s of ['initramfs/init', 'initramfs/lib.sh', '../overlay/common/usr/lib/quantix/session', '../overlay/common/usr/lib/quantix/firstboot', '../overlay/common/usr/lib/quantix/boot-guard'])
+    for (const s of ['initramfs/init', 'initramfs/lib.sh', '../overlay/common/usr/lib/quantix/session', '../overlay/common/usr/lib/quantix/firstboot', '../overlay/common/usr/lib/quantix/boot-guard', '../overlay/common/usr/lib/quantix/rescue-login'])
       execFileSync('busybox', ['sh', '-n', join(dir, s)]);
   });
 
@@ -41,6 +41,25 @@ describe('builder scripts', () => {
     expect(cfg).toContain('set qx_part_A=($qx_disk,gpt3)');
     expect(cfg).toContain('set qx_part_B=($qx_disk,gpt4)');
     expect(cfg).toMatch(/panic=\d+/);
+  });
+});
+
+describe('the rescue shell password check', () => {
+  it('accepts the admin password whose hash lib/auth/password.ts made, and nothing else', async () => {
+    const { hashPassword } = await import('@quantix/lib/auth');
+    const file = join(mkdtempSync(join(tmpdir(), 'qx-admin-')), 'admin.json');
+    writeFileSync(file, JSON.stringify({ hash: await hashPassword('right horse 1') }));
+    const check = (password: string) => {
+      try {
+        execFileSync(process.execPath, [join(repo, 'overlay/common/usr/lib/quantix/check-admin-password.mjs'), file], { env: { QX_PASSWORD: password } });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(check('right horse 1')).toBe(true);
+    expect(check('right horse 2')).toBe(false);
+    expect(check('')).toBe(false);
   });
 });
 
