@@ -32,28 +32,24 @@ const inkPatches = [
   },
 ];
 
+/**
+ * The Ink apps (console, installer): React's production build. Ink imports react-devtools-core (not
+ * installed) only when DEV=true: a stub stands in. yoga-layout's WebAssembly is inlined and loaded with
+ * top-level await, which ESM output keeps. Start-up time counts on a console: a minified bundle compiles
+ * faster (the source map keeps stacks readable).
+ */
+const inkApp = {
+  define: { 'process.env.NODE_ENV': '"production"' },
+  minify: true,
+  alias: { 'react-devtools-core': './lib/tui/devtools-stub.ts' },
+  patches: inkPatches,
+};
+
 const deployables = [
   // Minified: the daemon keeps its whole bundle in memory for as long as it runs.
   { entry: 'node/src/main.ts', out: 'dist/qx-node.mjs', minify: true },
-  {
-    entry: 'console/src/main.tsx',
-    out: 'dist/qx-console.mjs',
-    // React's production build. Ink imports react-devtools-core (not installed) only when DEV=true: a stub
-    // stands in. yoga-layout's WebAssembly is inlined and loaded with top-level await, which ESM output keeps.
-    define: { 'process.env.NODE_ENV': '"production"' },
-    // Start-up time counts on a console: a minified bundle compiles faster (the source map keeps stacks readable).
-    minify: true,
-    alias: { 'react-devtools-core': './console/src/devtools-stub.ts' },
-    patches: inkPatches,
-  },
-  {
-    entry: 'tui-installer/src/main.tsx',
-    out: 'dist/qx-installer.mjs',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    minify: true,
-    alias: { 'react-devtools-core': './console/src/devtools-stub.ts' },
-    patches: inkPatches,
-  },
+  { entry: 'console/src/main.tsx', out: 'dist/qx-console.mjs', ...inkApp },
+  { entry: 'tui-installer/src/main.tsx', out: 'dist/qx-installer.mjs', ...inkApp },
 ];
 
 await mkdir('dist', { recursive: true });

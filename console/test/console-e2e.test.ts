@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@quantix/lib/audit';
 import type { Host, Job, Vm } from '@quantix/lib/api';
 import { ADMIN_PASSWORD, NodeProcess, countMarkers, domstate, guest, repoRoot, waitFor } from '../../node/test/harness.ts';
+import { cleanUpConsoleTest, consoleEnv } from './kit.ts';
 import { TmuxTerminal } from './tmux.ts';
 
 /**
@@ -39,15 +40,7 @@ function consoleArgs(stateDir: string, extra: string[] = []): string[] {
 }
 
 async function openConsole(term: string, stateDir: string, extra: string[] = []): Promise<TmuxTerminal> {
-  const t = await TmuxTerminal.start(consoleArgs(stateDir, extra), {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/root',
-    TERM: term,
-    LANG: term === 'vt100' ? 'C' : 'C.UTF-8',
-    // What a qx-node started by the console (F6) needs to find the same pool; the port is any.
-    QX_PORT: '0',
-    QX_POOL_NAME: node.poolName,
-  });
+  const t = await TmuxTerminal.start(consoleArgs(stateDir, extra), consoleEnv(node, term));
   terminals.push(t);
   return t;
 }
@@ -87,19 +80,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const t of terminals) await t.kill();
-  // F6 may have replaced the harness's daemon with one the console started: stop that one too.
-  const pidFile = join(node.dataDir, 'qx-node.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    try {
-      process.kill(pid, 'SIGTERM');
-      await waitFor('qx-node to stop', async () => !existsSync(pidFile), 20_000).catch(() => process.kill(pid, 'SIGKILL'));
-    } catch {
-      // already gone
-    }
-  }
-  await node?.destroy();
-  await rm(dir, { recursive: true, force: true });
+  // F6 may have replaced the harness's daemon with one the console started: cleaning up stops that one too.
+  await cleanUpConsoleTest(node, dir);
 });
 
 describe('qx-console on a serial-like terminal (TERM=vt100, 80x24)', () => {

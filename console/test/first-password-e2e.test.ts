@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@quantix/lib/audit';
 import { ApiCallError, NodeClient } from '@quantix/lib/client';
 import { NodeProcess, repoRoot, waitFor } from '../../node/test/harness.ts';
+import { cleanUpConsoleTest, consoleEnv } from './kit.ts';
 import { TmuxTerminal } from './tmux.ts';
 
 /**
@@ -41,15 +42,7 @@ function expectScreenFits(screen: string): void {
 }
 
 const openConsole = () =>
-  TmuxTerminal.start([process.execPath, bundle, '--allow-exit', '--node-data-dir', node.dataDir, '--state-dir', join(dir, 'state')], {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/root',
-    TERM: 'vt100',
-    LANG: 'C',
-    // What the qx-node the console starts (M) needs: any port, the harness's pool. No QX_ADMIN_PASSWORD.
-    QX_PORT: '0',
-    QX_POOL_NAME: node.poolName,
-  });
+  TmuxTerminal.start([process.execPath, bundle, '--allow-exit', '--node-data-dir', node.dataDir, '--state-dir', join(dir, 'state')], consoleEnv(node, 'vt100'));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'qx-console-first-pw-'));
@@ -58,19 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.kill();
-  // The daemon the console started (M) is not the harness's: stop it by its pid file.
-  const pidFile = join(node.dataDir, 'qx-node.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    try {
-      process.kill(pid, 'SIGTERM');
-      await waitFor('qx-node to stop', async () => !existsSync(pidFile), 20_000).catch(() => process.kill(pid, 'SIGKILL'));
-    } catch {
-      // already gone
-    }
-  }
-  await node?.destroy();
-  await rm(dir, { recursive: true, force: true });
+  await cleanUpConsoleTest(node, dir);
 });
 
 describe('the first admin password, set at the console (TERM=vt100, 80x24)', () => {

@@ -15,17 +15,19 @@ export const hostName = z
   .max(253)
   .regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'a host name like node1 or node1.example.com');
 
+/** The fields of a management network, before the rules across them: for schemas that change one field (the answer file's `nic`). */
+export const managementNetworkFields = z.strictObject({
+  nic: ifName,
+  mode: z.enum(['dhcp', 'static']),
+  address: ipv4Cidr.nullable().default(null),
+  gateway: ipv4.nullable().default(null),
+  vlan: z.number().int().min(1).max(4094).nullable().default(null),
+  dns: z.array(ipv4).max(3).default([]),
+  hostname: hostName,
+});
+
 /** The management network of a host: what the console's F2 screen edits. */
-export const managementNetwork = z
-  .strictObject({
-    nic: ifName,
-    mode: z.enum(['dhcp', 'static']),
-    address: ipv4Cidr.nullable().default(null),
-    gateway: ipv4.nullable().default(null),
-    vlan: z.number().int().min(1).max(4094).nullable().default(null),
-    dns: z.array(ipv4).max(3).default([]),
-    hostname: hostName,
-  })
+export const managementNetwork = managementNetworkFields
   .refine((n) => n.mode === 'dhcp' || n.address !== null, { message: 'a static configuration needs an address', path: ['address'] })
   .refine((n) => n.mode === 'static' || (n.address === null && n.gateway === null), {
     message: 'DHCP brings its own address and gateway; leave them empty',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostName, ipv4, ipv4Cidr, managementNetwork, type ManagementNetwork } from '../api/network.ts';
+import { managementNetwork, managementNetworkFields, type ManagementNetwork } from '../api/network.ts';
 import { passwordProblems } from '../auth/password.ts';
 
 /**
@@ -18,16 +18,8 @@ export const answerDisk = z.union([
 ]);
 
 /** ManagementNetwork, except that `nic` may be "auto": the first NIC with carrier, else the first NIC. */
-export const answerNetwork = z
-  .strictObject({
-    nic: z.string().min(1),
-    mode: z.enum(['dhcp', 'static']),
-    address: ipv4Cidr.nullable().default(null),
-    gateway: ipv4.nullable().default(null),
-    vlan: z.number().int().min(1).max(4094).nullable().default(null),
-    dns: z.array(ipv4).max(3).default([]),
-    hostname: hostName,
-  })
+export const answerNetwork = managementNetworkFields
+  .extend({ nic: z.string().min(1) })
   .superRefine((n, ctx) => {
     const probe = managementNetwork.safeParse({ ...n, nic: n.nic === 'auto' ? 'eth0' : n.nic });
     if (!probe.success) for (const issue of probe.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });

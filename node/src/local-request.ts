@@ -1,27 +1,34 @@
 import { createReadStream } from 'node:fs';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
+
+type LocalResponse = { status: number; body: unknown };
+
+/** The response handler of a request whose answer is JSON (or empty): its status and parsed body. */
+function jsonResponse(resolve: (r: LocalResponse) => void, reject: (err: unknown) => void): (res: IncomingMessage) => void {
+  return (res) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.on('end', () => {
+      try {
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+      } catch (err) {
+        reject(err);
+      }
+    });
+  };
+}
 
 /**
  * One JSON request to a running qx-node over its unix socket (trusted, no token). Kept on
  * node:http so the daemon's bundle does not carry an HTTP client library for this one use.
  */
-export function localRequest(socketPath: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+export function localRequest(socketPath: string, method: string, path: string, body?: unknown): Promise<LocalResponse> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
       { socketPath, method, path, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-          } catch (err) {
-            reject(err);
-          }
-        });
-      },
+      jsonResponse(resolve, reject),
     );
     req.setTimeout(30_000, () => req.destroy(new Error('qx-node did not answer within 30 s')));
     req.on('error', reject);
@@ -39,22 +46,11 @@ export function localUpload(
   file: string,
   size: number,
   onSent: (bytes: number) => void,
-): Promise<{ status: number; body: unknown }> {
+): Promise<LocalResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       { socketPath, method: 'POST', path, headers: { 'content-type': 'application/octet-stream', 'content-length': size } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-          } catch (err) {
-            reject(err);
-          }
-        });
-      },
+      jsonResponse(resolve, reject),
     );
     req.on('error', reject);
     let sent = 0;

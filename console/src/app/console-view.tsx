@@ -1,6 +1,7 @@
 import { PRODUCT_VERSION } from '@quantix/lib/api/version';
 import type { TerminalProfile } from '@quantix/lib/terminal/profile';
-import { bodySize, Frame } from '../ui/frame.tsx';
+import { bodySize } from '@quantix/lib/tui/frame';
+import { ConsoleFrame } from '../ui/frame.tsx';
 import { formatClock } from '../ui/format.ts';
 import type { RootState } from './root.ts';
 import type { Hint, Registry } from './screen.ts';
@@ -25,8 +26,8 @@ export function ConsoleView({ registry, state, profile, allowExit, externalClock
   const body = bodySize(profile);
   const View = def.View;
   return (
-    <Frame profile={profile} title={title} clock={externalClock ? null : formatClock(state.now)} hints={hints}>
+    <ConsoleFrame profile={profile} title={title} clock={externalClock ? null : formatClock(state.now)} hints={hints}>
       <View state={screenState} profile={profile} width={body.width} height={body.height} now={state.now} />
-    </Frame>
+    </ConsoleFrame>
   );
 }

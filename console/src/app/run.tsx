@@ -1,16 +1,13 @@
-import { render, type Instance } from 'ink';
+import type { Instance } from 'ink';
 import type { TerminalProfile } from '@quantix/lib/terminal/profile';
-import { sizeFallback, vt100Output } from '@quantix/lib/terminal/vt100';
+import { bodySize } from '@quantix/lib/tui/frame';
+import { mountInk, takeTerminal, unmountInk } from '@quantix/lib/tui/render';
 import type { ConsoleConfig } from '../config.ts';
 import type { Effects } from '../effects/index.ts';
-import { bodySize } from '../ui/frame.tsx';
 import { ClockOverlay } from './clock-overlay.ts';
 import { ConsoleApp } from './console-app.tsx';
 import { ConsoleRuntime } from './runtime.ts';
 import type { Registry } from './screen.ts';
-
-const CLEAR = '\x1b[H\x1b[2J';
-const SHOW_CURSOR = '\x1b[?25h';
 
 export interface RunOptions {
   config: ConsoleConfig;
@@ -29,8 +26,7 @@ export interface RunOptions {
  */
 export async function runConsole(o: RunOptions): Promise<void> {
   const { stdin, stdout } = o;
-  sizeFallback(stdout);
-  if (o.profile.kind === 'serial') vt100Output(stdout);
+  takeTerminal(o.profile, stdout);
   let ink: Instance | null = null;
 
   // Every write of the renderer may have redrawn the header line: put the clock back right after it.
@@ -49,26 +45,14 @@ export async function runConsole(o: RunOptions): Promise<void> {
   }) as typeof stdout.write;
 
   const mount = () => {
-    stdout.write(CLEAR);
-    ink = render(<ConsoleApp runtime={runtime} registry={o.registry} profile={o.profile} allowExit={o.config.allowExit} onProfile={(p) => clock.setProfile(p)} />, {
-      stdin,
-      stdout,
-      exitOnCtrlC: false,
-      patchConsole: false,
-      incrementalRendering: true,
-      maxFps: 20,
-    });
+    ink = mountInk(<ConsoleApp runtime={runtime} registry={o.registry} profile={o.profile} allowExit={o.config.allowExit} onProfile={(p) => clock.setProfile(p)} />, stdin, stdout);
   };
   const unmount = async () => {
     const current = ink;
     ink = null;
     if (!current) return;
     clock.setEnabled(false);
-    current.unmount();
-    await current.waitUntilExit().catch(() => undefined);
-    if (stdin.isTTY) stdin.setRawMode(false);
-    stdin.pause();
-    stdout.write(`${SHOW_CURSOR}${CLEAR}`);
+    await unmountInk(current, stdin, stdout);
   };
 
   const runtime: ConsoleRuntime = new ConsoleRuntime({
@@ -93,8 +77,6 @@ export async function runConsole(o: RunOptions): Promise<void> {
   const stopOn = (signal: NodeJS.Signals) => process.once(signal, () => runtime.requestExit());
   stopOn('SIGTERM');
   stopOn('SIGHUP');
-  // Ctrl-C arrives as a key in raw mode; a stray SIGINT (between mounts) must not end the console.
-  process.on('SIGINT', () => undefined);
   mount();
   runtime.start();
   await runtime.exited;

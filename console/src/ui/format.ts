@@ -1,18 +1,4 @@
-/** Text helpers for fixed-width screens: every function returns what fits, never more. */
-
-/** Cuts `text` to `width` columns, ending in `ellipsis` when cut. */
-export function fit(text: string, width: number, ellipsis = '...'): string {
-  if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  if (width <= ellipsis.length) return chars.slice(0, width).join('');
-  return chars.slice(0, width - [...ellipsis].length).join('') + ellipsis;
-}
-
-export function pad(text: string, width: number): string {
-  const t = fit(text, width);
-  return t + ' '.repeat(Math.max(0, width - [...t].length));
-}
+/** The console's formats; fit, pad, formatPercent and wrapping are lib/tui/format.ts. */
 
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '?';
@@ -24,11 +10,6 @@ export function formatBytes(bytes: number): string {
     i++;
   }
   return `${i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
-export function formatPercent(fraction: number | null): string {
-  if (fraction === null || !Number.isFinite(fraction)) return '  -%';
-  return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`.padStart(4);
 }
 
 /** "3 days 04:12", "0 days 00:07": to the minute, so the line changes once a minute. */
@@ -54,40 +35,4 @@ export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-/** Lays footer hints out in at most `maxLines` lines of `width` columns, never splitting a hint. */
-export function layoutHints(hints: { keys: string; label: string }[], width: number, maxLines: number): { keys: string; label: string }[][] {
-  const lines: { keys: string; label: string }[][] = [[]];
-  let used = 0;
-  for (const h of hints) {
-    const w = h.keys.length + 1 + h.label.length;
-    const line = lines[lines.length - 1]!;
-    const need = line.length === 0 ? w : used + 2 + w;
-    if (need <= width || line.length === 0) {
-      line.push(h);
-      used = need;
-    } else if (lines.length < maxLines) {
-      lines.push([h]);
-      used = w;
-    }
-  }
-  return lines;
-}
-
-/** Breaks a paragraph into lines of at most `width` columns at spaces (a longer word is cut). */
-export function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const w = fit(word, width);
-    if (line === '') line = w;
-    else if (line.length + 1 + w.length <= width) line += ` ${w}`;
-    else {
-      lines.push(line);
-      line = w;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
 }

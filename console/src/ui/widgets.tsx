@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { bar, type TerminalProfile } from '@quantix/lib/terminal/profile';
-import { fit, formatPercent } from './format.ts';
+import { fit, formatPercent } from '@quantix/lib/tui/format';
 
 export const LABEL_WIDTH = 14;
 

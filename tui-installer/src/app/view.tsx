@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import type { TerminalProfile } from '@quantix/lib/terminal/profile';
+import { bodySize, Frame, type Hint } from '@quantix/lib/tui/frame';
 import type { ScreenProps } from '../screens/common.tsx';
 import { ConfirmScreen } from '../screens/confirm.tsx';
 import { DisksScreen } from '../screens/disks.tsx';
@@ -12,7 +13,6 @@ import { PlanScreen } from '../screens/plan.tsx';
 import { ProgressScreen } from '../screens/progress.tsx';
 import { SummaryScreen } from '../screens/summary.tsx';
 import { WelcomeScreen } from '../screens/welcome.tsx';
-import { bodySize, Frame, type Hint } from '../ui/frame.tsx';
 import type { Phase, WizardState } from './wizard.ts';
 
 const screens: Record<Phase, { title: string; step: number | null; View: (p: ScreenProps) => ReactElement }> = {
@@ -64,7 +64,7 @@ export function WizardView({ state, profile }: { state: WizardState; profile: Te
   const step = def.step !== null && state.answerOrigin === null ? `Step ${def.step} of 6` : state.dryRun ? 'DRY RUN' : '';
   const View = def.View;
   return (
-    <Frame profile={profile} title={`${state.product} ${state.version} installer - ${def.title}`} step={step} hints={hintsFor(state)}>
+    <Frame profile={profile} title={`${state.product} ${state.version} installer - ${def.title}`} aside={step} asideWidth={(bodyWidth) => Math.floor(bodyWidth / 3)} hints={hintsFor(state)}>
       <View state={state} profile={profile} width={body.width} height={body.height} />
     </Frame>
   );

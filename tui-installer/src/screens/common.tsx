@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { TerminalProfile } from '@quantix/lib/terminal/profile';
+import { Line } from '@quantix/lib/tui/frame';
 import type { WizardState } from '../app/wizard.ts';
-import { Line } from '../ui/frame.tsx';
 
 export interface ScreenProps {
   state: WizardState;

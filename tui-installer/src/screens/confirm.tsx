@@ -1,8 +1,8 @@
 import { Box } from 'ink';
+import { wrapWords } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { confirmName } from '../app/wizard.ts';
 import { formatBytes } from '../engine/disks.ts';
-import { wrapWords } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
 import { Lines, type ScreenProps } from './common.tsx';
 
 export function ConfirmScreen({ state, profile, width }: ScreenProps) {

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
+import { pad } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { formatBytes, isEligible } from '../engine/disks.ts';
-import { pad } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
 import type { ScreenProps } from './common.tsx';
 
 interface Row {

@@ -1,12 +1,12 @@
 import { Box } from 'ink';
+import { wrapWords } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { STEP_TITLES } from '../engine/install-steps.ts';
-import { wrapWords } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
 import { Lines, type ScreenProps } from './common.tsx';
 
 /** "Label:   text" wrapped, continuation lines indented under the text. */
 function labelled(label: string, body: string, width: number): string[] {
-  return wrapWords(body, width - 9).map((l, i) => `${(i === 0 ? label : '').padEnd(9)}${l}`);
+  return wrapWords(body, width - 9, { paragraphs: true }).map((l, i) => `${(i === 0 ? label : '').padEnd(9)}${l}`);
 }
 
 /** What failed, where, with which command and output; the log's newest lines fill the rest. */

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
+import { wrapWords } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { checkNetwork, visibleNetFields, type NetField, type NetTextField } from '../app/wizard.ts';
-import { wrapWords } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
 import { ChoiceRow, InputRow, type ScreenProps } from './common.tsx';
 
 const LABELS: Record<NetField, string> = {

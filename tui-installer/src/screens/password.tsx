@@ -1,6 +1,6 @@
 import { Box } from 'ink';
+import { Line } from '@quantix/lib/tui/frame';
 import { passwordIssues } from '../app/wizard.ts';
-import { Line } from '../ui/frame.tsx';
 import { InputRow, type ScreenProps } from './common.tsx';
 
 export function PasswordScreen({ state, profile, width, height }: ScreenProps) {

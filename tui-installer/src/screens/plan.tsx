@@ -1,11 +1,11 @@
 import { Box } from 'ink';
-import { wrapWords } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
+import { wrapWords } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { Lines, type ScreenProps } from './common.tsx';
 
 /** The dry run's plan as wrapped lines: `[step] command`. */
 export function planLines(state: ScreenProps['state'], width: number): string[] {
-  return state.plan.flatMap((p) => wrapWords(`[${p.step}] ${p.line}`, width - 4).map((l, i) => (i === 0 ? l : `    ${l}`)));
+  return state.plan.flatMap((p) => wrapWords(`[${p.step}] ${p.line}`, width - 4, { paragraphs: true }).map((l, i) => (i === 0 ? l : `    ${l}`)));
 }
 
 export function PlanScreen({ state, profile, width, height }: ScreenProps) {

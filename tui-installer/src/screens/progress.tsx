@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { bar } from '@quantix/lib/terminal/profile';
+import { fit, formatPercent, pad } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { STEP_IDS, STEP_TITLES } from '../engine/install-steps.ts';
-import { fit, pad, percent } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
 import { Lines, type ScreenProps } from './common.tsx';
 
 const MARK = { pending: '    ', running: ' >> ', done: null, failed: null } as const;
@@ -24,7 +24,7 @@ export function ProgressScreen({ state, profile, width, height }: ScreenProps) {
         return (
           <Text key={id} wrap="truncate-end">
             <Text color={color}>{mark}</Text>
-            {` ${pad(STEP_TITLES[id], titleWidth)} [${bar(profile, s.fraction, barWidth)}] ${percent(s.fraction)}`}
+            {` ${pad(STEP_TITLES[id], titleWidth)} [${bar(profile, s.fraction, barWidth)}] ${formatPercent(s.fraction)}`}
           </Text>
         );
       })}

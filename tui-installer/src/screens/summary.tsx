@@ -1,9 +1,9 @@
 import { Box } from 'ink';
+import { wrapWords } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { checkNetwork, confirmName } from '../app/wizard.ts';
 import { formatBytes } from '../engine/disks.ts';
 import { partitionPlan } from '../engine/partition-plan.ts';
-import { wrapWords } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
 import { Lines, type ScreenProps } from './common.tsx';
 
 export function networkLine(state: ScreenProps['state']): string {

@@ -1,6 +1,6 @@
 import { Box } from 'ink';
-import { wrapWords } from '../ui/format.ts';
-import { Line } from '../ui/frame.tsx';
+import { wrapWords } from '@quantix/lib/tui/format';
+import { Line } from '@quantix/lib/tui/frame';
 import { Lines, type ScreenProps } from './common.tsx';
 
 export function WelcomeScreen({ state, profile, width, height }: ScreenProps) {

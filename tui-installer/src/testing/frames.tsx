@@ -1,35 +1,17 @@
-import { render } from 'ink-testing-library';
-import { expect } from 'vitest';
-import { terminalProfile, type TerminalProfile } from '@quantix/lib/terminal/profile';
+import type { TerminalProfile } from '@quantix/lib/terminal/profile';
+import { frameLines } from '@quantix/lib/tui/testing';
 import { WizardView } from '../app/view.tsx';
 import { initialState, type WizardState } from '../app/wizard.ts';
 import type { DiskInfo } from '../engine/disks.ts';
 import type { Nic } from '../engine/nics.ts';
 
-/** Helpers for frame tests: the whole installer screen drawn from a state, as text, under a profile. */
+/** Helpers for frame tests: the whole installer screen drawn from a state, as text, under a profile (lib/tui/testing.tsx). */
 
-export const profiles: Record<'serial' | 'unicode', TerminalProfile> = {
-  serial: terminalProfile({ env: { TERM: 'vt100' }, rows: 24, cols: 80 }),
-  unicode: terminalProfile({ env: { TERM: 'xterm-256color', LANG: 'C.UTF-8' }, rows: 24, cols: 80 }),
-};
-
-const ANSI = /\x1b\[[0-9;]*m/g;
+export { expectFits, profiles, text } from '@quantix/lib/tui/testing';
 
 export function drawFrame(state: WizardState, profile: TerminalProfile): string[] {
-  const r = render(<WizardView state={state} profile={profile} />);
-  const frame = (r.lastFrame() ?? '').replace(ANSI, '');
-  r.unmount();
-  return frame.split('\n');
+  return frameLines(<WizardView state={state} profile={profile} />);
 }
-
-/** Nothing wider than the terminal, never more than rows-1 lines, ASCII only on a serial line. */
-export function expectFits(lines: string[], profile: TerminalProfile): void {
-  expect(lines.length).toBeLessThanOrEqual(profile.rows - 1);
-  for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(profile.cols);
-  if (profile.kind === 'serial') for (const line of lines) expect(line, 'serial frames are ASCII').toMatch(/^[\x20-\x7e]*$/);
-}
-
-export const text = (lines: string[]) => lines.join('\n');
 
 export const sampleDisks: DiskInfo[] = [
   { name: 'vda', path: '/dev/vda', sizeBytes: 21474836480, model: 'QEMU HARDDISK', serial: 'qx-disk-1', tran: null, removable: false, refusals: [], contents: [] },

@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import type { TerminalProfile } from '@quantix/lib/terminal/profile';
+import { wrapWords } from '@quantix/lib/tui/format';
 import type { ViewProps } from '../../app/screen.ts';
 import type { ErrorInfo } from '../../errors.ts';
-import { formatClock, formatCountdown, wrapWords } from '../../ui/format.ts';
+import { formatClock, formatCountdown } from '../../ui/format.ts';
 import { Banner, Field, Heading } from '../../ui/widgets.tsx';
 import { fingerprintLines, type ClusterState } from './cluster-state.ts';
 

@@ -2,9 +2,10 @@ import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { ManagementNetwork, NetworkState, NetworkTestResult } from '@quantix/lib/api';
 import { bar, type TerminalProfile } from '@quantix/lib/terminal/profile';
+import { fit, pad, wrapWords } from '@quantix/lib/tui/format';
 import type { ViewProps } from '../../app/screen.ts';
 import type { ErrorInfo } from '../../errors.ts';
-import { fit, formatClock, formatCountdown, pad, wrapWords } from '../../ui/format.ts';
+import { formatClock, formatCountdown } from '../../ui/format.ts';
 import { Banner, Heading } from '../../ui/widgets.tsx';
 import {
   describeConfig,

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
+import { wrapWords } from '@quantix/lib/tui/format';
 import type { ViewProps } from '../../app/screen.ts';
-import { wrapWords } from '../../ui/format.ts';
 import { Banner, Field } from '../../ui/widgets.tsx';
 import { actionWord, vmConsequence, type PowerState } from './power-state.ts';
 

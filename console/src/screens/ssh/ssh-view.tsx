@@ -1,9 +1,10 @@
 import { Box, Text } from 'ink';
 import type { SshState } from '@quantix/lib/api';
 import { bar, type TerminalProfile } from '@quantix/lib/terminal/profile';
+import { wrapWords } from '@quantix/lib/tui/format';
 import type { ViewProps } from '../../app/screen.ts';
 import type { ErrorInfo } from '../../errors.ts';
-import { formatClock, wrapWords } from '../../ui/format.ts';
+import { formatClock } from '../../ui/format.ts';
 import { Banner, Field } from '../../ui/widgets.tsx';
 import { MAX_IDLE, MAX_WINDOW, MIN_WINDOW, minutesLeft, windowMinutes, type SshScreenState } from './ssh-state.ts';
 

@@ -1,20 +1,30 @@
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import type { TerminalProfile } from '@quantix/lib/terminal/profile';
-import { fit, layoutHints } from './format.ts';
+import type { TerminalProfile } from '../terminal/profile.ts';
+import { fit, layoutHints, type Hint } from './format.ts';
+
+export type { Hint } from './format.ts';
 
 export const FOOTER_LINES = 2;
-/** Two borders, the header, two separators. */
+/** Lines the frame itself takes: two borders, header, two separators. */
 const CHROME_LINES = 5;
 
-export interface Hint {
-  keys: string;
-  label: string;
-}
-
-/** The body inside the frame, for a profile. */
+/** The size of the body inside the frame, for a profile. */
 export function bodySize(profile: TerminalProfile): { width: number; height: number } {
   return { width: Math.max(10, profile.cols - 4), height: Math.max(1, profile.height - CHROME_LINES - FOOTER_LINES) };
+}
+
+export interface FrameProps {
+  profile: TerminalProfile;
+  /** Left of the header, cut to what `aside` leaves. */
+  title: string;
+  /** Right of the header, e.g. a clock or "Step 2 of 6". */
+  aside: string;
+  /** The most columns `aside` may take, given the body's width. */
+  asideWidth: (bodyWidth: number) => number;
+  /** The footer: key hints laid out in FOOTER_LINES lines. */
+  hints: Hint[];
+  children: ReactNode;
 }
 
 function Separator({ profile, width }: { profile: TerminalProfile; width: number }) {
@@ -25,21 +35,24 @@ function Separator({ profile, width }: { profile: TerminalProfile; width: number
   );
 }
 
-/** The installer's frame: exactly `profile.cols` wide and `profile.height` (rows-1) high. */
-export function Frame({ profile, title, step, hints, children }: { profile: TerminalProfile; title: string; step: string; hints: Hint[]; children: ReactNode }) {
+/**
+ * The bordered frame of a full-screen app: exactly `profile.cols` wide and `profile.height` (rows-1)
+ * high, whatever the body holds, so every redraw changes only the lines whose text changed.
+ */
+export function Frame({ profile, title, aside, asideWidth, hints, children }: FrameProps) {
   const inner = profile.cols - 2;
   const body = bodySize(profile);
   const lines = layoutHints(hints, body.width, FOOTER_LINES);
   while (lines.length < FOOTER_LINES) lines.push([]);
-  const stepText = fit(step, Math.max(0, Math.floor(body.width / 3)));
-  const titleText = fit(title, Math.max(0, body.width - stepText.length - 1));
+  const asideText = fit(aside, Math.max(0, asideWidth(body.width)));
+  const titleText = fit(title, Math.max(0, body.width - asideText.length - 1));
   return (
     <Box flexDirection="column" width={profile.cols} height={profile.height} borderStyle={profile.glyphs.border} borderColor={profile.palette.dim}>
       <Box width={inner} paddingX={1} justifyContent="space-between">
         <Text bold color={profile.palette.accent} wrap="truncate-end">
           {titleText}
         </Text>
-        <Text>{stepText}</Text>
+        <Text>{asideText}</Text>
       </Box>
       <Separator profile={profile} width={inner} />
       <Box width={inner} height={body.height} paddingX={1} flexDirection="column" overflow="hidden">
