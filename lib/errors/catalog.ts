@@ -57,6 +57,7 @@ export const errorCatalog = {
     status: 502,
     message: 'The answer server presented a certificate whose SHA-256 fingerprint is not the one on the kernel command line.',
   },
+  INSTALL_TOOLS_MISSING: { status: 500, message: 'This system lacks programs the installer needs (see details); the disk was not touched.' },
   INSTALL_COMMAND_FAILED: { status: 500, message: 'An installer command failed; the install log has its output.' },
   INSTALL_PARTITIONS_MISSING: { status: 500, message: 'The new partitions did not appear after partitioning.' },
   INSTALL_IMAGE_INVALID: { status: 500, message: 'The system image on the medium is missing, damaged or too large.' },

@@ -1,6 +1,9 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultEngineConfig } from './config.ts';
-import { finishArgv, planCommands, STEP_IDS, type InstallTarget } from './install-steps.ts';
+import { finishArgv, missingTools, planCommands, STEP_IDS, STEP_TOOLS, type InstallTarget } from './install-steps.ts';
 import { MIN_DISK_BYTES } from './partition-plan.ts';
 
 const target: InstallTarget = {
@@ -35,5 +38,29 @@ describe('planCommands', () => {
 
   it('refuses to plan for a disk below 8 GiB', () => {
     expect(() => planCommands(defaultEngineConfig, target, MIN_DISK_BYTES - 1)).toThrow(expect.objectContaining({ code: 'INSTALL_DISK_REFUSED' }));
+  });
+});
+
+describe('tools check', () => {
+  it('names every tool of the chosen steps that is not an executable on PATH', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qx-path-'));
+    for (const tool of STEP_TOOLS.partition) {
+      writeFileSync(join(dir, tool), '#!/bin/sh\n');
+      chmodSync(join(dir, tool), 0o755);
+    }
+    writeFileSync(join(dir, 'mkfs.vfat'), 'not executable');
+    expect(await missingTools(['partition'], dir)).toEqual([]);
+    expect(await missingTools(['partition', 'filesystems'], `/nonexistent:${dir}`)).toEqual(['mkfs.vfat', 'mkfs.ext4']);
+    expect(await missingTools(STEP_IDS, '')).toEqual([...new Set(STEP_IDS.flatMap((s) => STEP_TOOLS[s]))]);
+  });
+
+  it('covers every program the plan runs', () => {
+    const target: InstallTarget = { disk: '/dev/vda', network: { nic: 'eth0', mode: 'dhcp', address: null, gateway: null, vlan: null, dns: [], hostname: 'h' }, adminHash: null, finish: 'reboot' };
+    const tools = new Set(STEP_IDS.flatMap((s) => STEP_TOOLS[s]));
+    const programs = planCommands(defaultEngineConfig, target, 16 * 2 ** 30)
+      .map((c) => c.line.split(' ')[0]!)
+      .filter((w) => /^[a-z0-9.-]+$/.test(w) && !['wait', 'copy', 'write', 'read', 'reboot', 'poweroff'].includes(w));
+    expect(new Set(programs).size).toBeGreaterThanOrEqual(10);
+    for (const p of programs) expect(tools, p).toContain(p);
   });
 });

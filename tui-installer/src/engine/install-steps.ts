@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManagementNetwork } from '@quantix/lib/api/network';
@@ -271,6 +271,29 @@ export interface InstallOptions {
   now?: () => Date;
 }
 
+/** Every program the steps run, by step: checked before the first one, so a missing tool never leaves a half-written disk. */
+export const STEP_TOOLS: Record<StepId, readonly string[]> = {
+  partition: ['lsblk', 'wipefs', 'sgdisk', 'partx', 'udevadm'],
+  filesystems: ['mkfs.vfat', 'mkfs.ext4'],
+  image: ['blockdev'],
+  bootloader: ['mount', 'umount', 'grub-install', 'grub-mkstandalone', 'grub-editenv'],
+  config: ['mkfs.ext4'],
+  finish: ['mount', 'umount', 'sync'],
+};
+
+/** The tools of these steps that are not on PATH. */
+export async function missingTools(steps: readonly StepId[], path = process.env.PATH ?? ''): Promise<string[]> {
+  const tools = [...new Set(steps.flatMap((s) => STEP_TOOLS[s]))];
+  const dirs = path.split(':').filter(Boolean);
+  const found = await Promise.all(
+    tools.map(async (t) => {
+      for (const d of dirs) if (await access(join(d, t), constants.X_OK).then(() => true, () => false)) return true;
+      return false;
+    }),
+  );
+  return tools.filter((_, i) => !found[i]);
+}
+
 /**
  * Runs the steps in order. The first failure stops the run; if the disk was already written to, its
  * partition table is wiped (sgdisk --zap-all) so it can never boot a half-installed system.
@@ -280,6 +303,13 @@ export async function runInstall(o: InstallOptions): Promise<InstallResult> {
   const state: InstallState = { parts: null, espVolumeId: null, touched: false };
   const emit = o.onEvent ?? (() => undefined);
   runner.log(`install: disk ${o.target.disk}, steps ${(o.steps ?? STEP_IDS).join(', ')}`);
+  const missing = await missingTools(o.steps ?? STEP_IDS);
+  if (missing.length > 0) {
+    const first = (o.steps ?? STEP_IDS)[0] ?? 'partition';
+    const failure = await fail(runner, o.target.disk, state, first, new ApiError('INSTALL_TOOLS_MISSING', `this system lacks programs the installer needs: ${missing.join(', ')}`, { missing }));
+    emit({ type: 'failed', failure });
+    return { ok: false, failure };
+  }
   for (const step of o.steps ?? STEP_IDS) {
     emit({ type: 'start', step });
     runner.log(`== ${STEP_TITLES[step]}`);
