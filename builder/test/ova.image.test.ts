@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,10 @@ describe('the vDC OVA', () => {
   const ova = join(imageDir('vdc'), m.artifacts.find((a) => a.file.endsWith('.ova'))!.file);
   const dir = scratch('ova');
   let vm: Qemu | null = null;
-  afterAll(async () => vm?.stop());
+  afterAll(async () => {
+    await vm?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('is an OVF descriptor first, a SHA-256 manifest and a streamOptimized VMDK', () => {
     const names = execFileSync('tar', ['-tf', ova]).toString().trim().split('\n');
