@@ -26,7 +26,7 @@ describe('answer file', () => {
     });
     expect(a.disk).toBe('auto');
     expect(a.finish).toBe('poweroff');
-    expect(a.network.vlan).toBe(12);
+    expect(a.network?.vlan).toBe(12);
   });
 
   it('refuses unknown keys, a wrong version and a disk that is not a device path', () => {
@@ -51,6 +51,8 @@ describe('answer file', () => {
   it('leaves the admin password to the first console login when absent, and bounds the trial timeout', () => {
     const { admin: _admin, ...noAdmin } = base;
     expect(answerFile.parse(noAdmin).admin).toBeUndefined();
+    const { network: _network, ...noNetwork } = base;
+    expect(answerFile.parse(noNetwork).network).toBeUndefined();
     expect(answerFile.parse({ ...base, boot: { trialTimeoutSeconds: 90 } }).boot).toEqual({ trialTimeoutSeconds: 90 });
     for (const trialTimeoutSeconds of [29, 3601, 1.5]) expect(answerFile.safeParse({ ...base, boot: { trialTimeoutSeconds } }).success).toBe(false);
     expect(answerFile.safeParse({ ...base, boot: { trialTimeoutSeconds: 90, other: 1 } }).success).toBe(false);
@@ -65,9 +67,9 @@ describe('answer file', () => {
 
   it('resolves nic "auto"', () => {
     const a = answerFile.parse({ ...base, network: { nic: 'auto', mode: 'dhcp', hostname: 'node1' } });
-    expect(resolveAnswerNetwork(a.network, () => 'enp1s0').nic).toBe('enp1s0');
-    expect(() => resolveAnswerNetwork(a.network, () => null)).toThrow(/no network interface/);
+    expect(resolveAnswerNetwork(a.network!, () => 'enp1s0').nic).toBe('enp1s0');
+    expect(() => resolveAnswerNetwork(a.network!, () => null)).toThrow(/no network interface/);
     const fixed = answerFile.parse(base);
-    expect(resolveAnswerNetwork(fixed.network, () => 'other').nic).toBe('ens3');
+    expect(resolveAnswerNetwork(fixed.network!, () => 'other').nic).toBe('ens3');
   });
 });

@@ -49,7 +49,9 @@ export type AnswerBoot = z.infer<typeof answerBoot>;
 export const answerFile = z.strictObject({
   version: z.literal(1),
   disk: answerDisk,
-  network: answerNetwork,
+  /** Absent: no network.json; at first boot the appliance uses DHCP on its first wired NIC (images whose NIC names are not
+   * known when they are installed, such as an OVA). */
+  network: answerNetwork.optional(),
   /** Absent: no admin password yet; the console asks for one at the first protected action (appliance images). */
   admin: answerAdmin.optional(),
   boot: answerBoot.optional(),

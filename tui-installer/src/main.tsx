@@ -30,7 +30,7 @@ function printPlan(plan: PlannedCommand[]): void {
 async function dryRunAnswer(cfg: EngineConfig, runner: ObservedRunner, found: FoundAnswer): Promise<number> {
   const disk = chooseDisk(await listDisks(cfg, runner), found.answer.disk);
   const nics = await listNics(cfg, runner, { bringUp: false });
-  const network = resolveAnswerNetwork(found.answer.network, () => autoNic(nics));
+  const network = found.answer.network ? resolveAnswerNetwork(found.answer.network, () => autoNic(nics)) : null;
   say(`# answer file: ${found.origin}`);
   say(`# disk: ${disk.path} (${disk.sizeBytes} bytes)`);
   say(`# network: ${JSON.stringify(network)}`);
@@ -43,7 +43,7 @@ async function headless(cfg: EngineConfig, runner: ObservedRunner, found: FoundA
   const { answer } = found;
   const disk = chooseDisk(await listDisks(cfg, runner), answer.disk);
   const nics = await listNics(cfg, runner);
-  const network = resolveAnswerNetwork(answer.network, () => autoNic(nics));
+  const network = answer.network ? resolveAnswerNetwork(answer.network, () => autoNic(nics)) : null;
   const adminHash = answer.admin ? (answer.admin.passwordHash ?? (await hashPassword(answer.admin.password!))) : null;
   say(`qx-installer: unattended install from ${found.origin} onto ${disk.path}`);
   const result = await runInstall({

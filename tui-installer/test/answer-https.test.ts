@@ -54,7 +54,7 @@ describe('answer file over https, trusted by certificate fingerprint', () => {
     const runner = new LoggingRunner(join(dir, 'installer.log'));
     const found = await findAnswer({ cmdline: `quantix.mode=install quantix.answer=${base}/answers/node7.yaml#sha256=${fingerprint}`, mediumDir: join(dir, 'medium'), runner });
     expect(found?.origin).toBe(`${base}/answers/node7.yaml`);
-    expect(found?.answer.network.hostname).toBe('node7');
+    expect(found?.answer.network?.hostname).toBe('node7');
     expect(readFileSync(join(dir, 'installer.log'), 'utf8')).toContain(`answer file: ${base}/answers/node7.yaml`);
   });
 

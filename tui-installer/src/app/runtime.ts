@@ -70,7 +70,7 @@ export class InstallerRuntime {
     try {
       const disk = chooseDisk(await listDisks(this.o.cfg, this.o.runner), answer.disk);
       const nics = await listNics(this.o.cfg, this.o.runner);
-      const resolved = resolveAnswerNetwork(answer.network, () => autoNic(nics));
+      const resolved = answer.network ? resolveAnswerNetwork(answer.network, () => autoNic(nics)) : null;
       const adminHash = answer.admin ? (answer.admin.passwordHash ?? (await hashPassword(answer.admin.password!))) : null;
       this.dispatch({ type: 'nics', nics });
       this.dispatch({ type: 'unattended', origin: found.origin, disk, network: resolved, finish: answer.finish });

@@ -66,7 +66,7 @@ export type Action =
   | { type: 'install'; event: InstallEvent }
   | { type: 'log'; line: string }
   | { type: 'plan'; plan: PlannedCommand[] }
-  | { type: 'unattended'; origin: string; disk: DiskInfo; network: ManagementNetwork; finish: FinishAction }
+  | { type: 'unattended'; origin: string; disk: DiskInfo; network: ManagementNetwork | null; finish: FinishAction }
   | { type: 'finishing'; action: FinishAction }
   | { type: 'fatal'; title: string; lines: string[] };
 
@@ -177,7 +177,7 @@ export function update(s: WizardState, a: Action): Result {
     case 'plan':
       return stay({ ...s, phase: 'plan', plan: a.plan, planTop: 0 });
     case 'unattended':
-      return stay({ ...s, phase: 'installing', answerOrigin: a.origin, disk: a.disk, net: formOf(a.network), finish: a.finish });
+      return stay({ ...s, phase: 'installing', answerOrigin: a.origin, disk: a.disk, net: a.network ? formOf(a.network) : s.net, finish: a.finish });
     case 'finishing':
       return stay({ ...s, finishing: a.action });
     case 'fatal':

@@ -28,7 +28,8 @@ export const STEP_TITLES: Record<StepId, string> = {
 /** What to install where: the answers of the wizard or of an answer file, resolved. */
 export interface InstallTarget {
   disk: string;
-  network: ManagementNetwork;
+  /** null: no network.json; the first boot uses DHCP on the first wired NIC. */
+  network: ManagementNetwork | null;
   /** scrypt hash as lib/auth/password.ts makes it; null: none yet (the console asks at the first protected action). */
   adminHash: string | null;
   /** Written to boot.json when given. */
@@ -205,7 +206,7 @@ async function stepConfig(env: StepEnv): Promise<void> {
   const staging = await mkdtemp(join(tmpdir(), 'qx-config-'));
   try {
     await chmod(staging, 0o755);
-    await writeFile(join(staging, 'network.json'), `${JSON.stringify(target.network, null, 2)}\n`, { mode: 0o644 });
+    if (target.network) await writeFile(join(staging, 'network.json'), `${JSON.stringify(target.network, null, 2)}\n`, { mode: 0o644 });
     if (target.adminHash !== null) {
       await writeFile(join(staging, 'admin.json'), `${JSON.stringify({ hash: target.adminHash })}\n`, { mode: 0o600 });
       await chmod(join(staging, 'admin.json'), 0o600);
@@ -214,7 +215,7 @@ async function stepConfig(env: StepEnv): Promise<void> {
     const install = { installedAt: env.now().toISOString(), version: rel.VERSION, buildId: rel.BUILD_ID, disk: target.disk };
     await writeFile(join(staging, 'install.json'), `${JSON.stringify(install, null, 2)}\n`, { mode: 0o644 });
     const extras = [target.adminHash !== null ? 'admin.json (mode 0600)' : 'no admin.json', target.boot ? `boot.json ${JSON.stringify(target.boot)}` : null];
-    runner.log(`config: network.json ${JSON.stringify(target.network)}; install.json ${JSON.stringify(install)}; ${extras.filter(Boolean).join('; ')}`);
+    runner.log(`config: ${target.network ? `network.json ${JSON.stringify(target.network)}` : 'no network.json (DHCP at first boot)'}; install.json ${JSON.stringify(install)}; ${extras.filter(Boolean).join('; ')}`);
     env.progress(0.3);
     await runner.run(['mkfs.ext4', '-q', '-F', '-L', 'QX_CONFIG', '-d', staging, p.QX_CONFIG]);
   } finally {
