@@ -11,7 +11,7 @@ PACKAGES=(
   openssl busybox-static cpio xz-utils genisoimage tmux
   openssh-server openssh-client iproute2
   grub-common squashfs-tools
-  gdisk dosfstools mtools e2fsprogs grub-pc-bin grub-efi-amd64-bin udev
+  gdisk dosfstools mtools e2fsprogs grub2-common grub-pc-bin grub-efi-amd64-bin udev
 )
 COMMANDS=(
   qemu-system-x86_64 qemu-img virsh libvirtd virtlogd
