@@ -36,5 +36,5 @@ export async function cleanUpConsoleTest(node: NodeProcess | undefined, dir: str
     }
   }
   await node?.destroy();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }

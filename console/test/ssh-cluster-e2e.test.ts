@@ -83,7 +83,7 @@ afterAll(async () => {
   // A failed run must not leave sshd listening.
   await node?.client.call('PUT', '/api/v1/ssh', { mode: 'disabled' }).catch(() => undefined);
   await node?.destroy();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 describe('F3 SSH and F4 Cluster in a real terminal', () => {

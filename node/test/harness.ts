@@ -134,7 +134,7 @@ export async function removeNodeLeftovers(dataDir: string, poolName: string): Pr
   }
   await virsh('pool-destroy', poolName).catch(() => undefined);
   await virsh('pool-undefine', poolName).catch(() => undefined);
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
 /**

@@ -45,7 +45,7 @@ afterAll(async () => {
     await ip('netns', 'del', mgmtNs).catch(() => undefined);
     await ip('netns', 'del', gwNs).catch(() => undefined);
   }
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 const env = () => ({

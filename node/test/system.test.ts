@@ -124,7 +124,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await node?.destroy();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 describe('GET /system', () => {

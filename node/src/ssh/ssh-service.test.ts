@@ -21,6 +21,7 @@ class FakeSshd implements SshdControl {
     return this.pid;
   }
   async ensureHostKeys() {}
+  async cancelHostKeys() {}
   async ensure(config: string, deadline: number | null) {
     if (this.failEnsure) throw this.failEnsure;
     const last = this.ensured.at(-1);

@@ -105,7 +105,9 @@ export class SshService {
     if (read.problem) o.log(`SSH: ${statePath} is damaged (${read.problem}); treating SSH as disabled`);
     const service = new SshService(o, sshd, minuteMs, now, statePath, o.authorizedKeysFile ?? join(o.dir, 'authorized_keys'), hostKeys, read.state);
     // Host keys are made once, in the background, so that the first enable does not wait for RSA.
-    sshd.ensureHostKeys().catch((err) => o.log(`SSH host keys: ${message(err)}`));
+    sshd.ensureHostKeys().catch((err) => {
+      if (!service.closed) o.log(`SSH host keys: ${message(err)}`);
+    });
     await service.serial(() => service.recover());
     return service;
   }
@@ -154,6 +156,7 @@ export class SshService {
   async close(): Promise<void> {
     this.closed = true;
     this.clearTimer();
+    await this.control.cancelHostKeys();
     await this.queue.catch(() => undefined);
   }
 

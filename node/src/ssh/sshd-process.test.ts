@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { explainStartFailure, logTail, processMatches, sshBanner, writeFileAtomic } from './sshd-process.ts';
+import { explainStartFailure, HOST_KEY_TYPES, logTail, processMatches, SshdProcess, sshBanner, writeFileAtomic } from './sshd-process.ts';
 
 const where = { listen: '0.0.0.0', port: 22, sshdPath: '/usr/sbin/sshd' };
 
@@ -75,5 +75,31 @@ describe('sshBanner', () => {
     await new Promise<void>((r) => server!.close(() => r()));
     server = null;
     expect(await sshBanner('127.0.0.1', port)).toBeNull();
+  });
+});
+
+describe('host keys', () => {
+  let dir = '';
+  afterEach(async () => dir && rm(dir, { recursive: true, force: true }));
+
+  it('a generation cancelled at shutdown leaves no partial key and nothing writing in the directory', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qx-sshd-keys-'));
+    const sshd = new SshdProcess({ dir, ...where, probeHost: '127.0.0.1', log: () => undefined });
+    const generating = sshd.ensureHostKeys();
+    await sshd.cancelHostKeys();
+    await expect(generating).rejects.toThrow(/shutting down/);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.new') || f.endsWith('.new.pub'))).toEqual([]);
+    await rm(dir, { recursive: true });
+    dir = '';
+  });
+
+  it('are made once and kept', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qx-sshd-keys-'));
+    const sshd = new SshdProcess({ dir, ...where, probeHost: '127.0.0.1', log: () => undefined });
+    await sshd.ensureHostKeys();
+    const first = await readFile(join(dir, 'ssh_host_ed25519_key.pub'), 'utf8');
+    await new SshdProcess({ dir, ...where, probeHost: '127.0.0.1', log: () => undefined }).ensureHostKeys();
+    expect(await readFile(join(dir, 'ssh_host_ed25519_key.pub'), 'utf8')).toBe(first);
+    expect((await readdir(dir)).sort()).toEqual(HOST_KEY_TYPES.flatMap((k) => [k.file, `${k.file}.pub`]).sort());
   });
 });

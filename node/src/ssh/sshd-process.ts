@@ -19,6 +19,8 @@ export interface SshdControl {
   running(): number | null;
   /** Host keys exist (generated once, kept). */
   ensureHostKeys(): Promise<void>;
+  /** Stops a host key generation under way and waits until it is gone, leaving no partial key behind. */
+  cancelHostKeys(): Promise<void>;
   /**
    * sshd listens with this configuration and, when `deadline` is set, stops accepting by itself
    * at that moment even if qx-node is not running then. Restarts the listener when either
@@ -156,6 +158,7 @@ export class SshdProcess implements SshdControl {
   readonly runFile: string;
   private readonly now: () => number;
   private keys: Promise<void> | null = null;
+  private readonly keygenAbort = new AbortController();
 
   constructor(private readonly o: SshdPaths) {
     this.configPath = join(o.dir, 'sshd_config');
@@ -183,9 +186,15 @@ export class SshdProcess implements SshdControl {
     return this.keys;
   }
 
+  async cancelHostKeys(): Promise<void> {
+    this.keygenAbort.abort();
+    await this.keys?.catch(() => undefined);
+  }
+
   private async generateHostKeys(): Promise<void> {
     await mkdir(this.o.dir, { recursive: true, mode: 0o700 });
     for (const k of HOST_KEY_TYPES) {
+      if (this.keygenAbort.signal.aborted) throw new ApiError('SSHD_FAILED', 'SSH host key generation was stopped because qx-node is shutting down.');
       const path = join(this.o.dir, k.file);
       if ((await readIfExists(path)) !== null && (await readIfExists(`${path}.pub`)) !== null) continue;
       const tmp = `${path}.new`;
@@ -193,9 +202,15 @@ export class SshdProcess implements SshdControl {
       await rm(`${tmp}.pub`, { force: true });
       const started = Date.now();
       try {
-        await run('ssh-keygen', ['-q', '-t', k.type, ...k.args, '-N', '', '-C', 'quantix-host', '-f', tmp], { timeout: 60_000 });
+        await run('ssh-keygen', ['-q', '-t', k.type, ...k.args, '-N', '', '-C', 'quantix-host', '-f', tmp], { timeout: 60_000, signal: this.keygenAbort.signal });
       } catch (err) {
         const e = err as NodeJS.ErrnoException & { stderr?: string };
+        if (this.keygenAbort.signal.aborted) {
+          // execFile resolves the abort once the child has exited, so nothing writes the files after this.
+          await rm(tmp, { force: true });
+          await rm(`${tmp}.pub`, { force: true });
+          throw new ApiError('SSHD_FAILED', 'SSH host key generation was stopped because qx-node is shutting down.');
+        }
         throw new ApiError(
           'SSHD_FAILED',
           e.code === 'ENOENT'
