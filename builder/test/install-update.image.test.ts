@@ -7,6 +7,7 @@ import { Qemu, type Firmware } from './qemu.ts';
 interface SystemState {
   mode: string;
   version: string | null;
+  nodeStartedAt: string;
   bootedSlot: string | null;
   active: string | null;
   trial: string | null;
@@ -75,6 +76,40 @@ describe.sequential('unattended install and A/B updates', () => {
     expect(s).toMatchObject({ mode: 'installed', bootedSlot: 'A', active: 'A', trial: null, version: manifest('host').version });
     const host = await api.ok<{ hostname: string }>('GET', '/api/v1/host');
     expect(host.hostname).toBe('qx-image-test');
+  });
+
+  it('systemd brings qx-node back after kill -9 from the emergency shell on the serial console', async () => {
+    const before = (await system()).nodeStartedAt;
+    const mark = vm!.mark();
+    vm!.send('X');
+    await vm!.waitFor(/To open an emergency shell, enter the admin password\./, 60_000, mark);
+    vm!.send(`${password}\r`);
+    await vm!.waitFor(/Type "exit" to return to the console\./, 60_000, mark);
+    vm!.send('systemctl kill --kill-whom=main --signal=KILL qx-node.service; echo qx-killed-$((6*7))\r');
+    await vm!.waitFor(/qx-killed-42/, 60_000, mark);
+    const killedAt = vm!.elapsed();
+    // $((…)) is only expanded when the command runs, so the echoed input line cannot match.
+    vm!.send('until systemctl -q is-active qx-node.service; do sleep 1; done; echo qx-restarts-$(systemctl show -p NRestarts --value qx-node.service)-$((1+1))\r');
+    await vm!.waitFor(/qx-restarts-1-2/, 120_000, mark);
+    vm!.send('exit\r');
+    await vm!.waitFor(/The emergency shell ended: exit code 0/, 60_000, mark);
+    vm!.send('\x1b');
+
+    const deadline = Date.now() + 180_000;
+    let after: SystemState | null = null;
+    while (Date.now() < deadline) {
+      try {
+        await api.login(password);
+        after = await system();
+        if (after.nodeStartedAt !== before) break;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(after?.nodeStartedAt).not.toBe(before);
+    expect(Date.parse(after!.nodeStartedAt)).toBeGreaterThan(Date.parse(before));
+    timings.push(`qx-node killed: the API answered again ${(vm!.elapsed() - killedAt).toFixed(0)}s later`);
   });
 
   it('tries a broken update once, then comes back on slot A by itself', async () => {

@@ -21,6 +21,8 @@ export const systemState = z.strictObject({
   profile: z.string().nullable(),
   /** qx-node's own version. */
   nodeVersion: z.string(),
+  /** When this qx-node process started: a restart by its supervisor shows as a later time. */
+  nodeStartedAt: isoTime,
   bootedSlot: systemSlot.nullable(),
   /** The grubenv A/B state; null when there is no readable grubenv (bootEnvError says why on an installed system). */
   active: systemSlot.nullable(),

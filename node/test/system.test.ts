@@ -149,6 +149,11 @@ describe('GET /system', () => {
       update: { possible: true, reason: null, targetSlot: 'B', jobId: null },
       slots: { A: { device: files.slotA, sizeBytes: SLOT_BYTES }, B: { device: files.slotB, sizeBytes: SLOT_BYTES } },
     });
+    // The process start time: in the past, not long ago, and the same on every read until qx-node restarts.
+    const startedAt = Date.parse(s.nodeStartedAt);
+    expect(startedAt).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - startedAt).toBeLessThan(10 * 60_000);
+    expect((await system()).nodeStartedAt).toBe(s.nodeStartedAt);
   });
 
   it('needs a login', async () => {

@@ -22,6 +22,8 @@ import type { JobContext, JobManager } from '@quantix/lib/jobs';
 import { writeFileAtomic } from './atomic-file.ts';
 import { bootConfig, parseCmdline, parseRelease, readText, slotSize, squashfsSuperblock, type Cmdline, type Release } from './system-files.ts';
 
+const PROCESS_STARTED_AT = new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString();
+
 export interface SystemServiceOptions {
   cmdline: string;
   grubenv: string;
@@ -179,6 +181,7 @@ export class SystemService {
       mode: this.mode,
       ...this.release,
       nodeVersion: PRODUCT_VERSION,
+      nodeStartedAt: PROCESS_STARTED_AT,
       bootedSlot: this.bootedSlot,
       active: s?.active ?? null,
       trial: s?.trial ?? null,
