@@ -64,7 +64,8 @@ describe.skipIf(!isRoot)('qx-installer --dry-run in a terminal', () => {
     await term.keys('Down');
     await term.type('10.0.0.5');
     await term.keys('Enter');
-    await term.waitFor('FAIL an IPv4 address with prefix length');
+    screen = await term.waitFor('FAIL Address: an IPv4 address with prefix length, like 192.168.1.10/24.');
+    expect(screen).toMatch(/> Address +\[10\.0\.0\.5_ +\] FAIL like 10\.0\.0\.5\/24/);
     await term.type('/24');
     await term.keys('Tab');
     await term.type('10.0.0.1');

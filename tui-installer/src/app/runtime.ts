@@ -1,6 +1,7 @@
 import { resolveAnswerNetwork } from '@quantix/lib/appliance/answer-file';
 import { hashPassword } from '@quantix/lib/auth';
 import { isCtrlC, KeyDecoder } from '@quantix/lib/terminal/keymap';
+import { parseForm } from '@quantix/lib/tui/network-form';
 import type { FoundAnswer } from '../engine/answer-source.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { chooseDisk } from '../engine/disks.ts';
@@ -8,7 +9,7 @@ import type { Runner } from '../engine/exec.ts';
 import { finishArgv, planCommands, runInstall, type InstallTarget } from '../engine/install-steps.ts';
 import { autoNic } from '../engine/nics.ts';
 import { listDisks, listNics } from '../engine/probe.ts';
-import { checkNetwork, update, type Action, type Effect, type WizardState } from './wizard.ts';
+import { update, type Action, type Effect, type WizardState } from './wizard.ts';
 
 export interface RuntimeOptions {
   cfg: EngineConfig;
@@ -99,7 +100,7 @@ export class InstallerRuntime {
       case 'plan':
       case 'install': {
         const s = this.state;
-        const network = checkNetwork(s.net).config;
+        const network = parseForm(s.net).config;
         if (s.disk === null || network === null) return;
         const target: InstallTarget = { disk: s.disk.path, network, adminHash: '', finish: 'reboot' };
         if (effect === 'plan') {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseForm } from '@quantix/lib/tui/network-form';
 import { STEP_IDS } from '../engine/install-steps.ts';
 import { drawFrame, expectFits, filledState, profiles, text } from '../testing/frames.tsx';
 import type { Phase, WizardState } from './wizard.ts';
@@ -64,14 +65,25 @@ describe('screens', () => {
     expect(t).toContain('< enp1s0 >  52:54:00:12:34:56  link up');
     expect(t).toMatch(/> Address\s+\[192\.168\.1\.20\/24_/);
     expect(t).toContain('Interfaces: 1 enp1s0 (link)  2 enp2s0');
+    expect(t).toMatch(/Gateway .*\n.* VLAN .*\n.* DNS .*\n.* Hostname /);
     const dhcp = text(drawFrame({ ...states.network, net: { ...states.network.net, mode: 'dhcp' }, netFocus: 'mode' }, s));
     expect(dhcp).not.toContain('Address');
     expect(dhcp).toContain('< DHCP >');
   });
 
   it('network shows problems once the operator tried to go on', () => {
-    const bad = { ...states.network, net: { ...states.network.net, address: '10.0.0.5' }, showNetProblems: true, netProblems: { address: 'an IPv4 address with prefix length, like 192.168.1.10/24' } };
-    expect(text(drawFrame(bad, s))).toContain('FAIL an IPv4 address with prefix length');
+    const net = { ...states.network.net, address: '10.0.0.5', dns: '192.168.1.1, 8.8.8', hostname: '' };
+    const bad = { ...states.network, net, showNetProblems: true, netProblems: parseForm(net).problems };
+    const lines = drawFrame(bad, s);
+    expect(lines.find((l) => l.includes('> Address'))).toMatch(/> Address\s+\[10\.0\.0\.5_\s*\] FAIL like 10\.0\.0\.5\/24/);
+    expect(lines.find((l) => l.includes('  DNS '))).toMatch(/\] FAIL server 2 is not IPv4/);
+    expect(lines.find((l) => l.includes('  Hostname '))).toMatch(/\] FAIL needed/);
+    const t = text(lines);
+    expect(t).toContain('FAIL Address: an IPv4 address with prefix length, like 192.168.1.10/24.');
+    const dns = lines.findIndex((l) => l.includes('| FAIL DNS server 2: an IPv4 address like 192.168.1.10; servers are separated '));
+    expect(lines[dns + 1]).toMatch(/^\| by commas\. +\|$/);
+    expect(t).toContain('FAIL Hostname: this host needs a name, like node1 or node1.example.com.');
+    expect(text(drawFrame({ ...bad, showNetProblems: false }, s))).not.toContain('FAIL');
   });
 
   it('password: never echoes, shows the rules and the problems', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeKeys } from '@quantix/lib/terminal/keymap';
+import { parseForm } from '@quantix/lib/tui/network-form';
 import { filledState, sampleDisks, sampleNics } from '../testing/frames.tsx';
-import { checkNetwork, initialState, update, type Action, type Effect, type WizardState } from './wizard.ts';
+import { initialState, update, type Action, type Effect, type WizardState } from './wizard.ts';
 
 /** Feeds raw terminal input through the keymap into the reducer; returns the last state and every effect. */
 function type(state: WizardState, input: string): { state: WizardState; effects: Effect[] } {
@@ -31,9 +32,9 @@ describe('the wizard, key by key', () => {
     expect(r.state.disk?.path).toBe('/dev/vda');
     r = type(r.state, '\x1b[B');
     expect(r.state.netFocus).toBe('mode');
-    r = type(r.state, 's\t10.0.0.5/24\t10.0.0.1\t10.0.0.1 10.0.0.2\t\t\x15node1\r');
+    r = type(r.state, 's\t10.0.0.5/24\t10.0.0.1\t\t10.0.0.1 10.0.0.2\t\x15node1\r');
     expect(r.state.phase).toBe('password');
-    expect(checkNetwork(r.state.net).config).toEqual({ nic: 'enp1s0', mode: 'static', address: '10.0.0.5/24', gateway: '10.0.0.1', vlan: null, dns: ['10.0.0.1', '10.0.0.2'], hostname: 'node1' });
+    expect(parseForm(r.state.net).config).toEqual({ nic: 'enp1s0', mode: 'static', address: '10.0.0.5/24', gateway: '10.0.0.1', vlan: null, dns: ['10.0.0.1', '10.0.0.2'], hostname: 'node1' });
     r = type(r.state, 'correct horse\rcorrect horse\r');
     expect(r.state.phase).toBe('summary');
     r = type(r.state, 'c');
@@ -69,7 +70,9 @@ describe('the wizard, key by key', () => {
     const r = type(s, '\r');
     expect(r.state.phase).toBe('network');
     expect(r.state.showNetProblems).toBe(true);
-    expect(r.state.netProblems.address).toMatch(/prefix length/);
+    expect(r.state.netProblems).toEqual({
+      address: { short: 'like 10.0.0.5/24', full: 'Address: an IPv4 address with prefix length, like 192.168.1.10/24.' },
+    });
     const dhcp = type(filledState({ phase: 'network', netFocus: 'mode' }), ' \r').state;
     expect(dhcp.net.mode).toBe('dhcp');
     expect(dhcp.phase).toBe('password');
@@ -78,6 +81,8 @@ describe('the wizard, key by key', () => {
   it('refuses characters a field cannot hold and switches NICs with the arrows and digits', () => {
     const s = filledState({ phase: 'network', netFocus: 'vlan' });
     expect(type(s, 'x12y').state.net.vlan).toBe('12');
+    const fqdn = `${'a'.repeat(60)}.${'b'.repeat(60)}.example.com`;
+    expect(type(filledState({ phase: 'network', netFocus: 'hostname' }), `\x15${fqdn}_!`).state.net.hostname).toBe(fqdn);
     const nic = filledState({ phase: 'network', netFocus: 'nic' });
     expect(type(nic, '\x1b[C').state.net.nic).toBe('enp2s0');
     expect(type(nic, '\x1b[D').state.net.nic).toBe('enp2s0');
@@ -117,6 +122,14 @@ describe('the wizard, key by key', () => {
     for (const step of ['partition', 'filesystems', 'image', 'bootloader', 'config', 'finish'] as const) ok = apply(ok, { type: 'install', event: { type: 'done', step } });
     expect(ok.phase).toBe('done');
     expect(type(ok, 'r').effects).toEqual(['reboot']);
+  });
+
+  it('an answer file fills the network form the install and the summary read', () => {
+    const network = { nic: 'enp2s0', mode: 'static' as const, address: '10.0.0.5/24', gateway: null, vlan: 12, dns: ['10.0.0.1', '10.0.0.2'], hostname: 'node9' };
+    const s = apply(fresh(), { type: 'unattended', origin: '/run/answer.yaml', disk: sampleDisks[0]!, network, finish: 'poweroff' });
+    expect(s).toMatchObject({ phase: 'installing', answerOrigin: '/run/answer.yaml', finish: 'poweroff' });
+    expect(s.net).toEqual({ nic: 'enp2s0', mode: 'static', address: '10.0.0.5/24', gateway: '', vlan: '12', dns: '10.0.0.1, 10.0.0.2', hostname: 'node9' });
+    expect(parseForm(s.net).config).toEqual(network);
   });
 
   it('keeps the newest log lines', () => {

@@ -1,7 +1,8 @@
-import { managementNetwork, type ManagementNetwork } from '@quantix/lib/api/network';
+import type { ManagementNetwork } from '@quantix/lib/api/network';
 import type { FinishAction } from '@quantix/lib/appliance/answer-file';
 import { passwordProblems } from '@quantix/lib/auth';
 import type { Key } from '@quantix/lib/terminal/keymap';
+import { acceptsChar, blankForm, formFromConfig, parseForm, visibleFields, type FieldId, type FormProblems, type NetworkForm } from '@quantix/lib/tui/network-form';
 import { isEligible, type DiskInfo } from '../engine/disks.ts';
 import { STEP_IDS, type InstallEvent, type InstallFailure, type PlannedCommand, type StepId } from '../engine/install-steps.ts';
 import { autoNic, type Nic } from '../engine/nics.ts';
@@ -9,20 +10,6 @@ import { autoNic, type Nic } from '../engine/nics.ts';
 /** The wizard as pure state: screens, what the operator typed, install progress. Keys go through `update`. */
 
 export type Phase = 'welcome' | 'disks' | 'network' | 'password' | 'summary' | 'confirm' | 'installing' | 'done' | 'failed' | 'plan' | 'fatal';
-
-export const NET_FIELDS = ['nic', 'mode', 'address', 'gateway', 'dns', 'vlan', 'hostname'] as const;
-export type NetField = (typeof NET_FIELDS)[number];
-export type NetTextField = Exclude<NetField, 'nic' | 'mode'>;
-
-export interface NetForm {
-  nic: string;
-  mode: 'dhcp' | 'static';
-  address: string;
-  gateway: string;
-  dns: string;
-  vlan: string;
-  hostname: string;
-}
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -38,9 +25,9 @@ export interface WizardState {
   diskCursor: number;
   disk: DiskInfo | null;
   nics: Nic[];
-  net: NetForm;
-  netFocus: NetField;
-  netProblems: Partial<Record<NetField, string>>;
+  net: NetworkForm;
+  netFocus: FieldId;
+  netProblems: FormProblems;
   showNetProblems: boolean;
   password: [string, string];
   pwFocus: 0 | 1;
@@ -88,7 +75,7 @@ export function initialState(o: { product: string; version: string; dryRun: bool
     diskCursor: 0,
     disk: null,
     nics: [],
-    net: { nic: '', mode: 'dhcp', address: '', gateway: '', dns: '', vlan: '', hostname: 'quantix' },
+    net: { ...blankForm, hostname: 'quantix' },
     netFocus: 'nic',
     netProblems: {},
     showNetProblems: false,
@@ -110,48 +97,11 @@ export function initialState(o: { product: string; version: string; dryRun: bool
 
 // ------------------------------------------------------------------------------------------------ validation
 
-/** The network form as a ManagementNetwork, or what is wrong with each field. */
-export function checkNetwork(form: NetForm): { config: ManagementNetwork | null; problems: Partial<Record<NetField, string>> } {
-  const problems: Partial<Record<NetField, string>> = {};
-  if (form.vlan !== '' && !/^\d+$/.test(form.vlan)) problems.vlan = 'a number from 1 to 4094';
-  const candidate = {
-    nic: form.nic,
-    mode: form.mode,
-    address: form.mode === 'static' && form.address !== '' ? form.address : null,
-    gateway: form.mode === 'static' && form.gateway !== '' ? form.gateway : null,
-    vlan: form.vlan === '' ? null : Number(form.vlan),
-    dns: form.dns.split(/[\s,]+/).filter((d) => d !== ''),
-    hostname: form.hostname,
-  };
-  const r = managementNetwork.safeParse(candidate);
-  if (!r.success) {
-    for (const issue of r.error.issues) {
-      const field = (NET_FIELDS as readonly unknown[]).includes(issue.path[0]) ? (issue.path[0] as NetField) : 'nic';
-      const message = issue.code === 'too_small' && field === 'nic' ? 'choose a network interface' : issue.message;
-      problems[field] ??= message;
-    }
-  }
-  return { config: r.success && Object.keys(problems).length === 0 ? r.data : null, problems };
-}
-
 export function passwordIssues(pw: [string, string]): string[] {
   const problems = passwordProblems(pw[0]);
   if (pw[0] !== pw[1]) problems.push('type the same password twice');
   return problems;
 }
-
-/** Which fields the network screen shows: address and gateway only for a static configuration. */
-export function visibleNetFields(form: NetForm): NetField[] {
-  return NET_FIELDS.filter((f) => form.mode === 'static' || (f !== 'address' && f !== 'gateway'));
-}
-
-const accepts: Record<NetTextField, { chars: RegExp; max: number }> = {
-  address: { chars: /^[0-9./]$/, max: 18 },
-  gateway: { chars: /^[0-9.]$/, max: 15 },
-  dns: { chars: /^[0-9., ]$/, max: 50 },
-  vlan: { chars: /^[0-9]$/, max: 4 },
-  hostname: { chars: /^[A-Za-z0-9.-]$/, max: 63 },
-};
 
 // ------------------------------------------------------------------------------------------------ update
 
@@ -168,7 +118,8 @@ export function update(s: WizardState, a: Action): Result {
       return stay({ ...s, disks: [], diskError: a.message });
     case 'nics': {
       const nic = s.net.nic !== '' && a.nics.some((n) => n.name === s.net.nic) ? s.net.nic : (autoNic(a.nics) ?? '');
-      return stay({ ...s, nics: a.nics, net: { ...s.net, nic } });
+      const net = { ...s.net, nic };
+      return stay({ ...s, nics: a.nics, net, netProblems: parseForm(net).problems });
     }
     case 'log':
       return stay({ ...s, logTail: [...s.logTail, ...a.line.split('\n')].slice(-LOG_TAIL_LINES) });
@@ -177,7 +128,7 @@ export function update(s: WizardState, a: Action): Result {
     case 'plan':
       return stay({ ...s, phase: 'plan', plan: a.plan, planTop: 0 });
     case 'unattended':
-      return stay({ ...s, phase: 'installing', answerOrigin: a.origin, disk: a.disk, net: a.network ? formOf(a.network) : s.net, finish: a.finish });
+      return stay({ ...s, phase: 'installing', answerOrigin: a.origin, disk: a.disk, net: a.network ? formFromConfig(a.network) : s.net, finish: a.finish });
     case 'finishing':
       return stay({ ...s, finishing: a.action });
     case 'fatal':
@@ -185,18 +136,6 @@ export function update(s: WizardState, a: Action): Result {
     case 'key':
       return onKey(s, a.key);
   }
-}
-
-function formOf(n: ManagementNetwork): NetForm {
-  return {
-    nic: n.nic,
-    mode: n.mode,
-    address: n.address ?? '',
-    gateway: n.gateway ?? '',
-    dns: n.dns.join(' '),
-    vlan: n.vlan === null ? '' : String(n.vlan),
-    hostname: n.hostname,
-  };
 }
 
 function installEvent(s: WizardState, e: InstallEvent): WizardState {
@@ -285,15 +224,15 @@ function choose(s: WizardState, i: number): Result {
 }
 
 function netKey(s: WizardState, k: Key): Result {
-  const fields = visibleNetFields(s.net);
+  const fields = visibleFields(s.net);
   const at = Math.max(0, fields.indexOf(s.netFocus));
   const focus = (delta: number) => stay({ ...s, netFocus: fields[(at + delta + fields.length) % fields.length]! });
-  const edit = (net: NetForm) => stay({ ...s, net, netProblems: checkNetwork(net).problems });
+  const edit = (net: NetworkForm) => stay({ ...s, net, netProblems: parseForm(net).problems });
   if (k.name === 'escape') return stay({ ...s, phase: 'disks' });
   if (k.name === 'tab' || k.name === 'down') return focus(1);
   if (k.name === 'backtab' || k.name === 'up') return focus(-1);
   if (k.name === 'enter') {
-    const { config, problems } = checkNetwork(s.net);
+    const { config, problems } = parseForm(s.net);
     if (config === null) return stay({ ...s, netProblems: problems, showNetProblems: true });
     return stay({ ...s, netProblems: {}, showNetProblems: false, phase: 'password' });
   }
@@ -318,7 +257,7 @@ function netKey(s: WizardState, k: Key): Result {
   const value = s.net[f];
   if (k.name === 'backspace') return edit({ ...s.net, [f]: value.slice(0, -1) });
   if (k.name === 'ctrl' && k.char === 'u') return edit({ ...s.net, [f]: '' });
-  if (k.name === 'char' && accepts[f].chars.test(k.char ?? '') && value.length < accepts[f].max) return edit({ ...s.net, [f]: value + k.char });
+  if (k.name === 'char' && k.char !== undefined && acceptsChar(f, k.char, value)) return edit({ ...s.net, [f]: value + k.char });
   return stay(s);
 }
 

@@ -1,13 +1,14 @@
 import { Box } from 'ink';
 import { wrapWords } from '@quantix/lib/tui/format';
 import { Line } from '@quantix/lib/tui/frame';
-import { checkNetwork, confirmName } from '../app/wizard.ts';
+import { parseForm } from '@quantix/lib/tui/network-form';
+import { confirmName } from '../app/wizard.ts';
 import { formatBytes } from '../engine/disks.ts';
 import { partitionPlan } from '../engine/partition-plan.ts';
 import { Lines, type ScreenProps } from './common.tsx';
 
 export function networkLine(state: ScreenProps['state']): string {
-  const n = checkNetwork(state.net).config;
+  const n = parseForm(state.net).config;
   if (n === null) return '(not valid)';
   const addr = n.mode === 'dhcp' ? 'DHCP' : `static ${n.address}${n.gateway ? ` via ${n.gateway}` : ''}`;
   return `${n.nic}, ${addr}${n.dns.length ? `, DNS ${n.dns.join(' ')}` : ''}${n.vlan !== null ? `, VLAN ${n.vlan}` : ''}`;

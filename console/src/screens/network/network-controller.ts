@@ -1,7 +1,8 @@
 import { terminalJobStates } from '@quantix/lib/api';
+import { parseForm } from '@quantix/lib/tui/network-form';
 import type { ControllerFactory } from '../../app/screen.ts';
 import { errorInfo } from '../../errors.ts';
-import { CHANGE_PHASES, parseForm, ROLLBACK_SECONDS, type NetworkAction, type NetworkScreenState } from './network-state.ts';
+import { CHANGE_PHASES, ROLLBACK_SECONDS, type NetworkAction, type NetworkScreenState } from './network-state.ts';
 
 export interface NetworkControllerOptions {
   /** How often a change is looked at while it is applied, and while it waits. */

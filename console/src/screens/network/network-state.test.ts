@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Job, NetworkState, NetworkTestResult } from '@quantix/lib/api';
 import { decodeKeys } from '@quantix/lib/terminal/keymap';
-import {
-  describeConfig,
-  initialNetwork,
-  networkHints,
-  networkKey,
-  parseForm,
-  reduceNetwork,
-  visibleFields,
-  type NetworkAction,
-  type NetworkForm,
-  type NetworkScreenState,
-} from './network-state.ts';
+import { visibleFields } from '@quantix/lib/tui/network-form';
+import { describeConfig, initialNetwork, networkHints, networkKey, reduceNetwork, type NetworkAction, type NetworkScreenState } from './network-state.ts';
 
 const net: NetworkState = {
   config: { nic: 'eno1', mode: 'static', address: '10.1.2.3/24', gateway: '10.1.2.1', vlan: null, dns: ['10.1.2.1'], hostname: 'node7' },
@@ -140,18 +130,6 @@ describe('network reducer: the form', () => {
     s = press(s, `\x7f\x7f\x7f\x7f\x7f\x7f3/24`);
     expect(s.form.address).toBe('10.1.2.3/24');
     expect(s.problems.address).toBeUndefined();
-  });
-
-  it('parseForm: what is sent, and each kind of problem', () => {
-    const form: NetworkForm = { nic: 'eno1', mode: 'static', address: '10.0.0.5/24', gateway: '', vlan: '10', dns: '1.1.1.1, 8.8.8.8', hostname: 'n1.lab' };
-    expect(parseForm(form)).toEqual({ config: { nic: 'eno1', mode: 'static', address: '10.0.0.5/24', gateway: null, vlan: 10, dns: ['1.1.1.1', '8.8.8.8'], hostname: 'n1.lab' }, problems: {} });
-    expect(parseForm({ ...form, mode: 'dhcp' }).config).toMatchObject({ address: null, gateway: null });
-    expect(parseForm({ ...form, address: '' }).problems.address!.short).toBe('needed for static');
-    expect(parseForm({ ...form, gateway: '10.0.0' }).problems.gateway!.full).toBe('Gateway: an IPv4 address like 192.168.1.10, or empty for none.');
-    expect(parseForm({ ...form, vlan: '0' }).problems.vlan).toBeDefined();
-    expect(parseForm({ ...form, dns: '1.1.1.1, 8.8.8' }).problems.dns!.short).toBe('server 2 is not IPv4');
-    expect(parseForm({ ...form, hostname: '-bad-' }).problems.hostname!.full).toBe('Hostname: a host name like node1 or node1.example.com.');
-    expect(parseForm({ ...form, nic: '' }).problems.nic!.short).toBe('choose a NIC');
   });
 
   it('review, back to the form, back to the view', () => {

@@ -1,30 +1,21 @@
-import { managementNetwork, type Job, type ManagementNetwork, type NetworkState, type NetworkTestResult } from '@quantix/lib/api';
+import type { Job, ManagementNetwork, NetworkState, NetworkTestResult } from '@quantix/lib/api';
 import type { Key } from '@quantix/lib/terminal/keymap';
+import {
+  acceptsChar,
+  blankForm,
+  formFromConfig,
+  isTextField,
+  parseForm,
+  visibleFields,
+  type FieldId,
+  type FormProblems,
+  type NetworkForm,
+} from '@quantix/lib/tui/network-form';
 import type { KeyResult } from '../../app/screen.ts';
 import type { ErrorInfo } from '../../errors.ts';
 
 /** How long the operator has to keep a new configuration before it rolls back by itself. */
 export const ROLLBACK_SECONDS = 60;
-
-export const FIELDS = ['nic', 'mode', 'address', 'gateway', 'vlan', 'dns', 'hostname'] as const;
-export type FieldId = (typeof FIELDS)[number];
-export type TextField = Exclude<FieldId, 'nic' | 'mode'>;
-
-export interface NetworkForm {
-  nic: string;
-  mode: 'dhcp' | 'static';
-  address: string;
-  gateway: string;
-  vlan: string;
-  dns: string;
-  hostname: string;
-}
-
-/** What is wrong with a field: a few words beside it, the whole sentence under the form. */
-export interface FieldProblem {
-  short: string;
-  full: string;
-}
 
 /** A change applied through this screen (or found pending when it opened). */
 export interface PendingChange {
@@ -71,7 +62,7 @@ export interface NetworkScreenState {
   error: ErrorInfo | null;
   form: NetworkForm;
   focus: FieldId;
-  problems: Partial<Record<FieldId, FieldProblem>>;
+  problems: FormProblems;
   /** Problems are shown once the operator tried to go on. */
   showProblems: boolean;
   change: PendingChange | null;
@@ -116,8 +107,6 @@ export type NetworkAction =
 /** Lines of the view phase that are not NIC rows (see the view). */
 export const VIEW_FIXED_LINES = 11;
 
-const emptyForm: NetworkForm = { nic: '', mode: 'dhcp', address: '', gateway: '', vlan: '', dns: '', hostname: '' };
-
 export function initialNetwork(bodyHeight = 16): NetworkScreenState {
   return {
     phase: 'reading',
@@ -125,7 +114,7 @@ export function initialNetwork(bodyHeight = 16): NetworkScreenState {
     hostname: null,
     readError: null,
     error: null,
-    form: emptyForm,
+    form: blankForm,
     focus: 'nic',
     problems: {},
     showProblems: false,
@@ -142,98 +131,13 @@ export const CHANGE_PHASES: readonly NetworkPhase[] = ['applying', 'pending', 'c
 
 // ------------------------------------------------------------------------------------------ the form
 
-/** Characters a field takes, and its length. */
-const accepts: Record<TextField, { chars: RegExp; max: number }> = {
-  address: { chars: /^[0-9./]$/, max: 18 },
-  gateway: { chars: /^[0-9.]$/, max: 15 },
-  vlan: { chars: /^[0-9]$/, max: 4 },
-  dns: { chars: /^[0-9., ]$/, max: 50 },
-  hostname: { chars: /^[A-Za-z0-9.-]$/, max: 253 },
-};
-
-export const isTextField = (f: FieldId): f is TextField => f !== 'nic' && f !== 'mode';
-
-/** Fields the cursor visits: DHCP brings address and gateway itself. */
-export function visibleFields(form: NetworkForm): FieldId[] {
-  return FIELDS.filter((f) => form.mode === 'static' || (f !== 'address' && f !== 'gateway'));
-}
-
 function formFrom(net: NetworkState | null, hostname: string | null): NetworkForm {
-  const c = net?.config;
-  if (c) {
-    return {
-      nic: c.nic,
-      mode: c.mode,
-      address: c.address ?? '',
-      gateway: c.gateway ?? '',
-      vlan: c.vlan === null ? '' : String(c.vlan),
-      dns: c.dns.join(', '),
-      hostname: c.hostname,
-    };
-  }
+  if (net?.config) return formFromConfig(net.config);
   // A first configuration: the NIC that has an address now, DHCP, the host's current name.
   const nics = net?.nics ?? [];
   const nic = nics.find((n) => n.addresses.length > 0 && n.carrier) ?? nics.find((n) => n.addresses.length > 0) ?? nics[0];
   const address = nic?.addresses.find((a) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(a)) ?? '';
-  return { ...emptyForm, nic: nic?.name ?? '', address, hostname: hostname ?? '' };
-}
-
-/** The form as the API's configuration, or what is wrong with it (checked with the API's own schema). */
-export function parseForm(form: NetworkForm): { config: ManagementNetwork | null; problems: Partial<Record<FieldId, FieldProblem>> } {
-  const problems: Partial<Record<FieldId, FieldProblem>> = {};
-  const vlanText = form.vlan.trim();
-  let vlan: number | null = null;
-  if (vlanText !== '') {
-    if (/^\d+$/.test(vlanText)) vlan = Number(vlanText);
-    else problems.vlan = { short: '1-4094, or empty', full: 'VLAN: a VLAN ID from 1 to 4094, or empty for none.' };
-  }
-  const staticMode = form.mode === 'static';
-  const candidate = {
-    nic: form.nic,
-    mode: form.mode,
-    address: staticMode && form.address.trim() !== '' ? form.address.trim() : null,
-    gateway: staticMode && form.gateway.trim() !== '' ? form.gateway.trim() : null,
-    vlan,
-    dns: form.dns.split(/[\s,]+/).filter(Boolean),
-    hostname: form.hostname.trim(),
-  };
-  const parsed = managementNetwork.safeParse(candidate);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if (typeof field !== 'string' || !(FIELDS as readonly string[]).includes(field)) continue;
-      const f = field as FieldId;
-      if (problems[f]) continue;
-      problems[f] = describeIssue(f, issue.message, issue.code, issue.path[1]);
-    }
-  }
-  if (Object.keys(problems).length > 0 || !parsed.success) return { config: null, problems };
-  return { config: parsed.data, problems };
-}
-
-function describeIssue(field: FieldId, message: string, code: string, index: PropertyKey | undefined): FieldProblem {
-  switch (field) {
-    case 'nic':
-      return { short: 'choose a NIC', full: 'NIC: choose the network interface to manage this host through.' };
-    case 'mode':
-      return { short: 'DHCP or static', full: 'Mode: DHCP or static.' };
-    case 'address':
-      if (/needs an address/.test(message)) return { short: 'needed for static', full: 'Address: a static configuration needs an address, like 192.168.1.10/24.' };
-      return { short: 'IP/prefix, like 10.0.0.5/24', full: `Address: ${message}.` };
-    case 'gateway':
-      return { short: 'an IPv4 address', full: `Gateway: ${message}, or empty for none.` };
-    case 'vlan':
-      return { short: '1-4094, or empty', full: 'VLAN: a VLAN ID from 1 to 4094, or empty for none.' };
-    case 'dns':
-      if (code === 'too_big') return { short: 'at most 3 servers', full: 'DNS: at most 3 DNS servers, separated by commas.' };
-      return {
-        short: `server ${typeof index === 'number' ? index + 1 : ''} is not IPv4`.replace('  ', ' '),
-        full: `DNS${typeof index === 'number' ? ` server ${index + 1}` : ''}: ${message}; servers are separated by commas.`,
-      };
-    case 'hostname':
-      if (code === 'too_small') return { short: 'needed', full: 'Hostname: this host needs a name, like node1 or node1.example.com.' };
-      return { short: 'letters, digits, - and .', full: `Hostname: ${message}.` };
-  }
+  return { ...blankForm, nic: nic?.name ?? '', address, hostname: hostname ?? '' };
 }
 
 function withForm(s: NetworkScreenState, form: NetworkForm): NetworkScreenState {
@@ -325,9 +229,8 @@ export function reduceNetwork(s: NetworkScreenState, a: NetworkAction): NetworkS
     case 'char': {
       if (s.phase !== 'edit') return s;
       if (!isTextField(s.focus)) return a.char === ' ' ? choose(s, 1) : s;
-      const rule = accepts[s.focus];
       const value = s.form[s.focus];
-      if (!rule.chars.test(a.char) || value.length >= rule.max) return s;
+      if (!acceptsChar(s.focus, a.char, value)) return s;
       return withForm(s, { ...s.form, [s.focus]: value + a.char });
     }
     case 'erase':

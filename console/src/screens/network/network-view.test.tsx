@@ -130,7 +130,7 @@ describe.each(Object.entries(profiles))('network frames (%s profile)', (_name, p
     const lines = drawFrame('network', bad, profile);
     expectFits(lines, profile);
     const t = text(lines);
-    expect(t).toMatch(/> Address\s+\[10\.1\.2\.3\/249 +\] {2}! IP\/prefix, like 10\.0\.0\.5\/24/);
+    expect(t).toMatch(/> Address\s+\[10\.1\.2\.3\/249 +\] {2}! like 10\.0\.0\.5\/24/);
     expect(t).toMatch(/VLAN\s+\[5000 +\] {2}! 1-4094, or empty/);
     expect(t).toMatch(/DNS\s+\[10\.1\.2\.1, 1\.1\.1\.1,3 +\] {2}! server 3 is not IPv4/);
     expect(t).toMatch(/Hostname\s+\[ +\] {2}! needed/);

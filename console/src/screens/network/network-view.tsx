@@ -3,17 +3,12 @@ import { Box, Text } from 'ink';
 import type { ManagementNetwork, NetworkState, NetworkTestResult } from '@quantix/lib/api';
 import { bar, type TerminalProfile } from '@quantix/lib/terminal/profile';
 import { fit, pad, wrapWords } from '@quantix/lib/tui/format';
+import { FIELDS, type FieldId } from '@quantix/lib/tui/network-form';
 import type { ViewProps } from '../../app/screen.ts';
 import type { ErrorInfo } from '../../errors.ts';
 import { formatClock, formatCountdown } from '../../ui/format.ts';
 import { Banner, Heading } from '../../ui/widgets.tsx';
-import {
-  describeConfig,
-  ROLLBACK_SECONDS,
-  type FieldId,
-  type NetworkScreenState,
-  type PendingChange,
-} from './network-state.ts';
+import { describeConfig, ROLLBACK_SECONDS, type NetworkScreenState, type PendingChange } from './network-state.ts';
 
 type Nic = NetworkState['nics'][number];
 type Check = NetworkTestResult['checks'][number];
@@ -265,15 +260,14 @@ function FormRow({ s, field, profile, width }: { s: NetworkScreenState; field: F
 }
 
 function EditPhase({ s, profile, width }: { s: NetworkScreenState; profile: TerminalProfile; width: number }) {
-  const fields: FieldId[] = ['nic', 'mode', 'address', 'gateway', 'vlan', 'dns', 'hostname'];
   const problem = s.showProblems ? s.problems[s.focus] : undefined;
-  const count = s.showProblems ? fields.filter((f) => s.problems[f] && !(s.form.mode === 'dhcp' && (f === 'address' || f === 'gateway'))).length : 0;
+  const count = s.showProblems ? FIELDS.filter((f) => s.problems[f] && !(s.form.mode === 'dhcp' && (f === 'address' || f === 'gateway'))).length : 0;
   const help = problem ? problem.full : fieldHelp[s.focus];
   return (
     <>
       <Heading profile={profile}>Edit the management network (nothing changes until you apply)</Heading>
       <Text> </Text>
-      {fields.map((f) => (
+      {FIELDS.map((f) => (
         <FormRow key={f} s={s} field={f} profile={profile} width={width} />
       ))}
       <Text> </Text>
