@@ -12,7 +12,7 @@ describe('builder scripts', () => {
   it('all parse as shell', () => {
     const scripts = ['build', 'build-rootfs', 'build-initramfs', 'build-squashfs', 'build-iso', 'build-ova', 'host-deps', 'lib.sh'];
     for (const s of scripts) execFileSync('bash', ['-n', join(dir, s)]);
-    for (const s of ['initramfs/init', 'initramfs/lib.sh', '../overlay/common/usr/lib/quantix/session', '../overlay/common/usr/lib/quantix/firstboot', '../overlay/common/usr/lib/quantix/boot-guard', '../overlay/common/usr/lib/quantix/rescue-login'])
+    for (const s of ['initramfs/init', 'initramfs/lib.sh', '../overlay/common/usr/lib/quantix/session', '../overlay/common/usr/lib/quantix/firstboot', '../overlay/common/usr/lib/quantix/boot-guard', '../overlay/common/usr/lib/quantix/watchdog', '../overlay/common/usr/lib/quantix/rescue-login'])
       execFileSync('busybox', ['sh', '-n', join(dir, s)]);
   });
 

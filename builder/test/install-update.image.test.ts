@@ -35,6 +35,14 @@ describe.sequential('unattended install and A/B updates', () => {
     await vm.start();
   }
 
+  /** The console's emergency shell on the serial line, authenticated with the admin password. */
+  async function openShell(mark: number): Promise<void> {
+    vm!.send('X');
+    await vm!.waitFor(/To open an emergency shell, enter the admin password\./, 60_000, mark);
+    vm!.send(`${password}\r`);
+    await vm!.waitFor(/Type "exit" to return to the console\./, 60_000, mark);
+  }
+
   async function system(): Promise<SystemState> {
     return api.ok<SystemState>('GET', '/api/v1/system');
   }
@@ -81,10 +89,7 @@ describe.sequential('unattended install and A/B updates', () => {
   it('systemd brings qx-node back after kill -9 from the emergency shell on the serial console', async () => {
     const before = (await system()).nodeStartedAt;
     const mark = vm!.mark();
-    vm!.send('X');
-    await vm!.waitFor(/To open an emergency shell, enter the admin password\./, 60_000, mark);
-    vm!.send(`${password}\r`);
-    await vm!.waitFor(/Type "exit" to return to the console\./, 60_000, mark);
+    await openShell(mark);
     vm!.send('systemctl kill --kill-whom=main --signal=KILL qx-node.service; echo qx-killed-$((6*7))\r');
     await vm!.waitFor(/qx-killed-42/, 60_000, mark);
     const killedAt = vm!.elapsed();
@@ -110,6 +115,21 @@ describe.sequential('unattended install and A/B updates', () => {
     expect(after?.nodeStartedAt).not.toBe(before);
     expect(Date.parse(after!.nodeStartedAt)).toBeGreaterThan(Date.parse(before));
     timings.push(`qx-node killed: the API answered again ${(vm!.elapsed() - killedAt).toFixed(0)}s later`);
+  });
+
+  it('a hung kernel is reset by the hardware watchdog systemd pets, and the host comes back', async () => {
+    const mark = vm!.mark();
+    await openShell(mark);
+    vm!.send('cat /sys/class/watchdog/watchdog0/identity /sys/class/watchdog/watchdog0/timeout /sys/class/watchdog/watchdog0/state; echo qx-wd-$((2+2))\r');
+    await vm!.waitFor(/i6300ESB timer\s+30\s+active\s+qx-wd-4/, 60_000, mark);
+    // No reboot on panic any more: from here only the watchdog can bring the machine back.
+    vm!.send('echo 0 > /proc/sys/kernel/panic; echo c > /proc/sysrq-trigger\r');
+    const panicAt = await vm!.waitFor(/Kernel panic - not syncing/, 60_000, mark);
+    const grubAt = await vm!.waitFor(/Quantix \(slot A\)/, 300_000, vm!.mark());
+    timings.push(`hung kernel: GRUB again ${(grubAt - panicAt).toFixed(0)}s after the panic (watchdog 30 s)`);
+    await api.waitUp(300_000);
+    await api.login(password);
+    expect(await system()).toMatchObject({ bootedSlot: 'A', active: 'A', trial: null });
   });
 
   it('tries a broken update once, then comes back on slot A by itself', async () => {

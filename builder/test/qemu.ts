@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,8 @@ export class Qemu {
     const accel = process.env.QX_IMAGE_ACCEL === 'kvm' ? 'kvm' : 'tcg';
     const a = ['-accel', accel, '-machine', 'q35', '-cpu', 'max', '-smp', '2', '-m', String(this.o.memoryMiB ?? 2048)];
     a.push('-display', 'none', '-monitor', 'none', '-nodefaults', '-vga', 'std');
+    // The watchdog a server has: the guest's systemd pets it, QEMU resets the machine when that stops.
+    a.push('-device', 'i6300esb', '-action', 'watchdog=reset');
     a.push('-chardev', `socket,id=s0,path=${sock},server=on,wait=on`, '-serial', 'chardev:s0');
     if (this.o.firmware === 'uefi') {
       const vars = join(this.dir, 'OVMF_VARS.fd');
@@ -150,6 +152,10 @@ export class Qemu {
   }
 
   async stop(): Promise<void> {
+    // Everything the machine printed, for reading after a failure (the errors carry only the tail).
+    const logDir = join(import.meta.dirname, '../../var/log/qemu');
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(join(logDir, `${new Date(this.startedAt).toISOString().replace(/[:.]/g, '-')}-${this.o.firmware}.serial.txt`), this.text);
     if (this.proc && this.exitCode === null) {
       this.proc.kill('SIGTERM');
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5000))]);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,12 +38,27 @@ describe('libvirt owns runtime state', () => {
     const before = await node.client.get<{ items: Vm[] }>('/api/v1/vms');
     const token = node.client.token;
 
+    const killedPid = node.proc!.pid!;
+    const watchersOf = (pid: number) =>
+      readdirSync('/proc')
+        .filter((e) => /^\d+$/.test(e))
+        .filter((e) => {
+          try {
+            return readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(`QXEV-READY-${pid}-`);
+          } catch {
+            return false;
+          }
+        });
+    expect(watchersOf(killedPid)).toHaveLength(1);
     await node.kill9();
+    // kill -9 leaves its virsh event watcher behind; the next qx-node stops it.
+    expect(watchersOf(killedPid)).toHaveLength(1);
     expect(await domstate(`${prefix}-a`)).toBe('running');
     // While qx-node is down the guest changes state; the restarted daemon must see it.
     await waitFor('ws close', async () => ws.readyState === WebSocket.CLOSED);
     await node.start();
     node.client.token = token;
+    await waitFor('the orphaned event watcher to be gone', async () => watchersOf(killedPid).length === 0);
 
     const after = await node.client.get<{ items: Vm[] }>('/api/v1/vms');
     const stateOf = (list: { items: Vm[] }, id: string) => list.items.find((v) => v.id === id)?.state;

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import {
   backoffDelay,
   lifecycleToVmState,
   parseEventLine,
+  reapOrphanedWatchers,
   type DomainEvent,
 } from './events.ts';
 
@@ -226,5 +228,31 @@ exec sleep 30
     await new Promise((r) => setTimeout(r, 400));
     await stream.stop();
     expect(down).toEqual(['error: failed to connect to the hypervisor']);
+  });
+});
+
+describe('reapOrphanedWatchers', () => {
+  const watcher = (ownerPid: number): ChildProcess =>
+    spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', `echo QXEV-READY-${ownerPid}-1795324731392 ; event --all --loop --timestamp`], { stdio: 'ignore' });
+  const exited = (p: ChildProcess) => new Promise<NodeJS.Signals | null>((r) => (p.exitCode !== null || p.signalCode !== null ? r(p.signalCode) : p.once('exit', (_c, s) => r(s))));
+
+  it('stops the watcher of a qx-node that is gone, and leaves those of live ones alone', async () => {
+    // A pid above the kernel's pid_max (4194304 at most) can never be alive.
+    const orphan = watcher(9_999_999);
+    const ours = watcher(process.pid);
+    const otherLive = watcher(process.ppid);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const reaped = reapOrphanedWatchers();
+      expect(reaped).toContain(orphan.pid);
+      expect(reaped).not.toContain(ours.pid);
+      expect(reaped).not.toContain(otherLive.pid);
+      expect(await exited(orphan)).toBe('SIGTERM');
+      expect(ours.exitCode).toBeNull();
+      expect(otherLive.exitCode).toBeNull();
+      expect(reapOrphanedWatchers()).not.toContain(orphan.pid);
+    } finally {
+      for (const p of [orphan, ours, otherLive]) p.kill('SIGKILL');
+    }
   });
 });

@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { quoteVirshArg } from './virsh.ts';
 import type { VmState } from '@quantix/lib/api';
 
@@ -163,6 +164,53 @@ export interface DomainEventStreamEvents {
   error: [Error];
 }
 
+const MARKER_PREFIX = 'QXEV-READY-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Kills event watchers whose qx-node is gone. A qx-node killed outright (a crash, kill -9) cannot stop its virsh
+ * child, and systemd (KillMode=process, so that sshd outlives a restart) leaves it running beside the next qx-node.
+ * A watcher is recognised by the marker in its command line, which names the pid of the qx-node that started it.
+ * Returns the pids it signalled.
+ */
+export function reapOrphanedWatchers(procDir = '/proc'): number[] {
+  const reaped: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(procDir);
+  } catch {
+    return reaped;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`${procDir}/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const owner = new RegExp(`${MARKER_PREFIX}(\\d+)-\\d+ ; event --all --loop`).exec(cmdline);
+    if (!owner) continue;
+    const ownerPid = Number(owner[1]);
+    if (ownerPid === process.pid || alive(ownerPid)) continue;
+    try {
+      process.kill(Number(entry), 'SIGTERM');
+      reaped.push(Number(entry));
+    } catch {
+      // Already gone.
+    }
+  }
+  return reaped;
+}
+
 /**
  * Emits:
  *  - 'event' (DomainEvent) for each libvirt domain event;
@@ -203,6 +251,7 @@ export class DomainEventStream extends EventEmitter<DomainEventStreamEvents> {
 
   start(): this {
     if (!this.stopped) return this;
+    reapOrphanedWatchers();
     this.stopped = false;
     this.downAnnounced = false;
     this.failures = 0;
@@ -232,7 +281,7 @@ export class DomainEventStream extends EventEmitter<DomainEventStreamEvents> {
   }
 
   private spawnChild(): void {
-    const marker = `QXEV-READY-${process.pid}-${Date.now()}`;
+    const marker = `${MARKER_PREFIX}${process.pid}-${Date.now()}`;
     const script = `echo ${quoteVirshArg(marker)} ; event --all --loop --timestamp`;
     const startedAt = Date.now();
     let child: ChildProcess;
