@@ -19,7 +19,7 @@ import {
 import type { AuditLog } from '@quantix/lib/audit';
 import { ApiError } from '@quantix/lib/errors';
 import type { JobContext, JobManager } from '@quantix/lib/jobs';
-import { writeFileAtomic } from './atomic-file.ts';
+import { overwriteInPlace } from './atomic-file.ts';
 import { bootConfig, parseCmdline, parseRelease, readText, slotSize, squashfsSuperblock, type Cmdline, type Release } from './system-files.ts';
 
 const PROCESS_STARTED_AT = new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString();
@@ -108,7 +108,7 @@ export class SystemService {
   }
 
   private async writeEnv(env: GrubEnv): Promise<void> {
-    await writeFileAtomic(this.o.grubenv, serializeGrubEnv(env));
+    await overwriteInPlace(this.o.grubenv, serializeGrubEnv(env));
     // Read it back: the next boot depends on exactly these bytes.
     const back = await this.readEnv();
     for (const [k, v] of env) if (back.get(k) !== v) throw new GrubEnvError(`${this.o.grubenv} reads back ${k}=${back.get(k)}, not ${v}`);
