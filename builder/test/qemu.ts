@@ -42,6 +42,9 @@ export class Qemu {
   private readonly dir = mkdtempSync(join(tmpdir(), 'qx-qemu-'));
   private raw = '';
   private exitCode: number | null = null;
+  private stopping = false;
+  /** How many times the guest reset (rebooted) and QEMU was started again. */
+  resets = 0;
   private exited: Promise<number>;
   private resolveExit!: (code: number) => void;
   startedAt = Date.now();
@@ -63,11 +66,11 @@ export class Qemu {
     const a = ['-accel', accel, '-machine', 'q35', '-cpu', 'max', '-smp', '2', '-m', String(this.o.memoryMiB ?? 2048)];
     a.push('-display', 'none', '-monitor', 'none', '-nodefaults', '-vga', 'std');
     // The watchdog a server has: the guest's systemd pets it, QEMU resets the machine when that stops.
-    a.push('-device', 'i6300esb', '-action', 'watchdog=reset');
+    a.push('-device', 'i6300esb', '-action', 'watchdog=reset', '-no-reboot');
     a.push('-chardev', `socket,id=s0,path=${sock},server=on,wait=on`, '-serial', 'chardev:s0');
     if (this.o.firmware === 'uefi') {
       const vars = join(this.dir, 'OVMF_VARS.fd');
-      copyFileSync(OVMF_VARS, vars);
+      if (!existsSync(vars)) copyFileSync(OVMF_VARS, vars);
       a.push('-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${vars}`);
     }
     if (this.o.disk) a.push('-drive', `file=${this.o.disk},format=qcow2,if=virtio,cache=unsafe`);
@@ -82,21 +85,51 @@ export class Qemu {
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
+    await this.powerOn();
+  }
+
+  /**
+   * One QEMU process. The machine runs with -no-reboot: a reset (the guest reboots, or the watchdog fires) ends the
+   * process and a new one starts on the same disks, UEFI variables and serial log, as a power cycle. QEMU's in-place
+   * reset under TCG here sometimes never came back (no firmware output for 10 minutes); a fresh process always does.
+   */
+  private async powerOn(): Promise<void> {
     const argv = this.argv();
+    const sock = join(this.dir, 'serial.sock');
+    rmSync(sock, { force: true });
+    const bootFrom = this.raw.length;
     this.o.log?.(`qemu-system-x86_64 ${argv.join(' ')}`);
     const proc = spawn('qemu-system-x86_64', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc = proc;
     let stderr = '';
+    let exited = false;
     proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     proc.on('exit', (code, signal) => {
-      this.exitCode = code ?? (signal ? 128 : 1);
-      if (stderr.trim()) this.o.log?.(`qemu stderr: ${stderr.trim()}`);
-      this.resolveExit(this.exitCode);
+      exited = true;
+      void (async () => {
+        // The last serial bytes may still be on their way: read until QEMU's end of the socket closes.
+        const serial = this.serial;
+        if (serial && !serial.destroyed) await Promise.race([new Promise((r) => serial.once('close', r)), new Promise((r) => setTimeout(r, 2000))]);
+        const poweredOff = /reboot: Power down/.test(plainText(this.raw.slice(bootFrom)));
+        if (!this.stopping && code === 0 && !poweredOff) {
+          this.resets++;
+          this.o.log?.(`qemu: the guest reset (${this.resets}); starting the machine again`);
+          this.serial?.destroy();
+          await this.powerOn().catch((err: unknown) => {
+            this.o.log?.(`qemu: could not start again: ${String(err)}`);
+            this.exitCode = 1;
+            this.resolveExit(1);
+          });
+          return;
+        }
+        this.exitCode = code ?? (signal ? 128 : 1);
+        if (stderr.trim()) this.o.log?.(`qemu stderr: ${stderr.trim()}`);
+        this.resolveExit(this.exitCode);
+      })();
     });
-    const sock = join(this.dir, 'serial.sock');
     const deadline = Date.now() + 20_000;
     while (!existsSync(sock)) {
-      if (this.exitCode !== null) throw new Error(`qemu exited with ${this.exitCode}: ${stderr}`);
+      if (exited) throw new Error(`qemu exited with ${proc.exitCode}: ${stderr}`);
       if (Date.now() > deadline) throw new Error('qemu did not create its serial socket');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -152,6 +185,7 @@ export class Qemu {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     // Everything the machine printed, for reading after a failure (the errors carry only the tail).
     const logDir = join(import.meta.dirname, '../../var/log/qemu');
     mkdirSync(logDir, { recursive: true });
