@@ -165,6 +165,7 @@ export interface DomainEventStreamEvents {
 }
 
 const MARKER_PREFIX = 'QXEV-READY-';
+const WATCHER_CMDLINE = new RegExp(`${MARKER_PREFIX}(\\d+)-\\d+ ; event --all --loop`);
 
 function alive(pid: number): boolean {
   try {
@@ -197,7 +198,7 @@ export function reapOrphanedWatchers(procDir = '/proc'): number[] {
     } catch {
       continue;
     }
-    const owner = new RegExp(`${MARKER_PREFIX}(\\d+)-\\d+ ; event --all --loop`).exec(cmdline);
+    const owner = WATCHER_CMDLINE.exec(cmdline);
     if (!owner) continue;
     const ownerPid = Number(owner[1]);
     if (ownerPid === process.pid || alive(ownerPid)) continue;

@@ -201,12 +201,15 @@ export class SshdProcess implements SshdControl {
       await rm(tmp, { force: true });
       await rm(`${tmp}.pub`, { force: true });
       const started = Date.now();
+      const keygen = run('ssh-keygen', ['-q', '-t', k.type, ...k.args, '-N', '', '-C', 'quantix-host', '-f', tmp], { timeout: 60_000, signal: this.keygenAbort.signal });
       try {
-        await run('ssh-keygen', ['-q', '-t', k.type, ...k.args, '-N', '', '-C', 'quantix-host', '-f', tmp], { timeout: 60_000, signal: this.keygenAbort.signal });
+        await keygen;
       } catch (err) {
         const e = err as NodeJS.ErrnoException & { stderr?: string };
         if (this.keygenAbort.signal.aborted) {
-          // execFile resolves the abort once the child has exited, so nothing writes the files after this.
+          // execFile rejects on abort as soon as it has sent the signal: wait for ssh-keygen to be gone before cleaning up.
+          const child = keygen.child;
+          if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
           await rm(tmp, { force: true });
           await rm(`${tmp}.pub`, { force: true });
           throw new ApiError('SSHD_FAILED', 'SSH host key generation was stopped because qx-node is shutting down.');
